@@ -1,0 +1,63 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import { WAIT_DEFAULTS } from '../../shared/constants';
+import { toOutputJson } from '../../shared/task';
+import { songFields } from './common.descriptions';
+import { buildCreateTaskBody, createAll, credentialWebhookSecret, prepareAll } from './submit';
+import { isError, type Step } from './types';
+
+const properties: INodeProperties[] = [
+	...songFields,
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			{
+				displayName: 'Callback URL',
+				name: 'callbackUrl',
+				type: 'string',
+				default: '',
+				placeholder: 'https://n8n.example.com/webhook/…/piapi',
+				description:
+					"Public URL PiAPI calls when the task changes status, e.g. the PiAPI Trigger node's production URL. The credential's webhook secret is sent with it.",
+			},
+		],
+	},
+];
+
+export const description = updateDisplayOptions({ show: { operation: ['generate'] } }, properties);
+
+/** Creates one task per item and returns it at once (status `pending`); nothing waits. */
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndexes: number[],
+	failFast: boolean,
+): Promise<Array<Step<INodeExecutionData>>> {
+	let secret: string | undefined;
+	const prepared = await prepareAll.call(
+		this,
+		itemIndexes,
+		failFast,
+		async function (this: IExecuteFunctions, itemIndex) {
+			const callbackUrl = String(
+				this.getNodeParameter('options.callbackUrl', itemIndex, ''),
+			).trim();
+			if (callbackUrl === '') return await buildCreateTaskBody.call(this, itemIndex);
+			secret ??= await credentialWebhookSecret.call(this);
+			return await buildCreateTaskBody.call(this, itemIndex, { endpoint: callbackUrl, secret });
+		},
+	);
+	const created = await createAll.call(this, prepared, WAIT_DEFAULTS.concurrency);
+	return created.map((step) =>
+		isError(step)
+			? step
+			: {
+					itemIndex: step.itemIndex,
+					value: { json: toOutputJson(step.value), pairedItem: { item: step.itemIndex } },
+				},
+	);
+}

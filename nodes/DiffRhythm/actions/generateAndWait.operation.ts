@@ -1,0 +1,104 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import { WAIT_DEFAULTS } from '../../shared/constants';
+import { taskFailedError } from '../../shared/errors';
+import { taskToItem } from '../../shared/output';
+import { mapWithConcurrency } from '../../shared/sleep';
+import { statusPhase } from '../../shared/task';
+import { strategyFor, type WaitOptions } from '../wait';
+import { downloadOn, songFields } from './common.descriptions';
+import { buildCreateTaskBody, createAll, prepareAll } from './submit';
+import { asNodeError, isError, type Step } from './types';
+
+const properties: INodeProperties[] = [
+	...songFields,
+	...downloadOn,
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			{
+				displayName: 'Concurrency',
+				name: 'concurrency',
+				type: 'number',
+				typeOptions: { minValue: 1, maxValue: 20 },
+				default: 5, // WAIT_DEFAULTS.concurrency; the lint wants a literal
+				description:
+					'How many requests to PiAPI run at once when several items are submitted and checked together',
+			},
+			{
+				displayName: 'Max Wait (Seconds)',
+				name: 'maxWaitSeconds',
+				type: 'number',
+				typeOptions: { minValue: 10, maxValue: 7200 },
+				default: 600, // WAIT_DEFAULTS.maxWaitSeconds; the lint wants a literal
+				description:
+					'How long to wait for the songs. When it runs out the node fails with the task ID, and the task can be fetched later with Get Task.',
+			},
+			{
+				displayName: 'Poll Interval (Seconds)',
+				name: 'pollIntervalSeconds',
+				type: 'number',
+				typeOptions: { minValue: 0, maxValue: 300 },
+				default: 0,
+				description:
+					'Seconds between status checks. 0 is adaptive: checks start about 2 s apart and back off to 15 s.',
+			},
+		],
+	},
+];
+
+export const description = updateDisplayOptions(
+	{ show: { operation: ['generateAndWait'] } },
+	properties,
+);
+
+/**
+ * Creates every item's task (validated first, `concurrency` at a time), waits for all of them
+ * together, then returns each finished task with its song as binary data. A failed or timed-out
+ * task becomes an error that carries its task id.
+ */
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndexes: number[],
+	failFast: boolean,
+): Promise<Array<Step<INodeExecutionData>>> {
+	const options = this.getNodeParameter('options', 0, {}) as Partial<WaitOptions>;
+	const waitOptions: WaitOptions = {
+		maxWaitSeconds: options.maxWaitSeconds ?? WAIT_DEFAULTS.maxWaitSeconds,
+		pollIntervalSeconds: options.pollIntervalSeconds ?? 0,
+		concurrency: options.concurrency ?? WAIT_DEFAULTS.concurrency,
+	};
+	const prepared = await prepareAll.call(this, itemIndexes, failFast, buildCreateTaskBody);
+	const created = await createAll.call(this, prepared, waitOptions.concurrency);
+	const settled = await strategyFor('poll').wait.call(this, created, waitOptions);
+
+	return await mapWithConcurrency(
+		settled,
+		waitOptions.concurrency,
+		async (step): Promise<Step<INodeExecutionData>> => {
+			if (isError(step)) return step;
+			const { itemIndex, value: task } = step;
+			if (statusPhase(task.status) === 'failed') {
+				return { itemIndex, error: taskFailedError(this.getNode(), task, itemIndex) };
+			}
+			try {
+				const value = await taskToItem.call(this, task, itemIndex, {
+					downloadAudio: this.getNodeParameter('downloadAudio', itemIndex, true) as boolean,
+					binaryPropertyName: this.getNodeParameter(
+						'binaryPropertyName',
+						itemIndex,
+						'data',
+					) as string,
+				});
+				return { itemIndex, value };
+			} catch (error) {
+				return { itemIndex, error: asNodeError(this, error, itemIndex) };
+			}
+		},
+	);
+}

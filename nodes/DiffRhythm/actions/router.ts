@@ -1,0 +1,74 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { taskFieldsOf } from '../../shared/errors';
+import * as generate from './generate.operation';
+import * as generateAndWait from './generateAndWait.operation';
+import * as getTask from './getTask.operation';
+import { isError, type DiffRhythmOperation, type NodeError, type Step } from './types';
+
+export type DiffRhythmOperationName = 'generate' | 'generateAndWait' | 'getTask';
+
+export const operations: Record<DiffRhythmOperationName, DiffRhythmOperation> = {
+	generate,
+	generateAndWait,
+	getTask,
+};
+
+/** The Continue On Fail item: enough for an IF node to branch and for Get Task to recover. */
+function errorItem(itemIndex: number, error: NodeError): INodeExecutionData {
+	const { taskId, status } = taskFieldsOf(error);
+	const json: IDataObject = { error: error.message };
+	if (error.description) json.description = error.description;
+	if ('httpCode' in error && error.httpCode) json.statusCode = Number(error.httpCode);
+	if (taskId) json.taskId = taskId;
+	if (status) json.status = status;
+	return { json, pairedItem: { item: itemIndex } };
+}
+
+/** Tasks of the other items, named in the error that stops the node, so none is lost. */
+function otherTasks(steps: Array<Step<INodeExecutionData>>, failed: number): string {
+	const notes: string[] = [];
+	for (const step of steps) {
+		if (step.itemIndex === failed) continue;
+		const { taskId, status } = isError(step)
+			? taskFieldsOf(step.error)
+			: { taskId: step.value.json.task_id, status: step.value.json.status };
+		if (typeof taskId === 'string')
+			notes.push(`item ${step.itemIndex}: ${taskId} (${String(status)})`);
+	}
+	return notes.length
+		? ` Tasks of the other items: ${notes.join(', ')}. Use Get Task to fetch them.`
+		: '';
+}
+
+/**
+ * Runs the selected operation over all input items and owns what is common to them: item order,
+ * `pairedItem`, Continue On Fail, and the error that stops the node.
+ */
+export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const items = this.getInputData();
+	const name = this.getNodeParameter('operation', 0) as DiffRhythmOperationName;
+	const operation = operations[name];
+	if (!operation) {
+		throw new NodeOperationError(this.getNode(), `The operation "${name}" is not supported`);
+	}
+	const continueOnFail = this.continueOnFail();
+	const steps = await operation.execute.call(
+		this,
+		items.map((_, index) => index),
+		!continueOnFail,
+	);
+
+	const failure = steps.find(isError);
+	if (failure && !continueOnFail) {
+		const { error, itemIndex } = failure;
+		error.context.itemIndex ??= itemIndex;
+		const others = otherTasks(steps, itemIndex);
+		if (others) error.description = `${error.description ?? ''}${others}`.trim();
+		throw error;
+	}
+	return [
+		steps.map((step) => (isError(step) ? errorItem(step.itemIndex, step.error) : step.value)),
+	];
+}

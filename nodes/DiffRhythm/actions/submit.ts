@@ -1,0 +1,149 @@
+import type { IExecuteFunctions } from 'n8n-workflow';
+
+import { sniffAudio } from '../../shared/audio';
+import {
+	DIFFRHYTHM_MODEL,
+	REFERENCE_AUDIO_MAX_BYTES,
+	CREDENTIAL_TYPE,
+} from '../../shared/constants';
+import { inputError } from '../../shared/errors';
+import type { CreateTaskBody, PiApiTask, WebhookConfig } from '../../shared/interfaces';
+import { mapWithConcurrency } from '../../shared/sleep';
+import { createTask } from '../../shared/api';
+import { asNodeError, isError, type Step } from './types';
+import { checkLyrics, FIELD_LABELS, firstIssue, generateInputSchema } from '../validation';
+
+async function referenceAudioData(this: IExecuteFunctions, itemIndex: number): Promise<string> {
+	const property = this.getNodeParameter(
+		'referenceAudioBinaryProperty',
+		itemIndex,
+		'data',
+	) as string;
+	const item = this.getInputData()[itemIndex];
+	const meta = item?.binary?.[property];
+	if (!meta) {
+		throw inputError(
+			this.getNode(),
+			FIELD_LABELS.referenceAudio,
+			`the input item has no binary field "${property}"`,
+			itemIndex,
+		);
+	}
+	const buffer = await this.helpers.getBinaryDataBuffer(itemIndex, property);
+	if (buffer.length > REFERENCE_AUDIO_MAX_BYTES) {
+		throw inputError(
+			this.getNode(),
+			FIELD_LABELS.referenceAudio,
+			`"${property}" is ${(buffer.length / 1048576).toFixed(1)} MB; PiAPI accepts at most 10 MB`,
+			itemIndex,
+		);
+	}
+	const format = sniffAudio(buffer);
+	if (!format || !['mp3', 'wav', 'flac'].includes(format.extension)) {
+		throw inputError(
+			this.getNode(),
+			FIELD_LABELS.referenceAudio,
+			`"${property}" (${meta.fileName ?? meta.mimeType}) is ${format ? format.extension : 'not a recognised audio file'}; DiffRhythm accepts only mp3, wav or flac`,
+			itemIndex,
+		);
+	}
+	// PiAPI documents base64 for style_audio; a data URI also tells it the format.
+	return `data:${format.mimeType};base64,${buffer.toString('base64')}`;
+}
+
+/**
+ * Reads and checks one item's song fields and builds the create-task body. Everything that can
+ * be wrong with the input is found here, before any paid call; errors name the field and line.
+ */
+export async function buildCreateTaskBody(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	webhook?: { endpoint: string; secret?: string },
+): Promise<CreateTaskBody> {
+	const parsed = generateInputSchema.safeParse({
+		taskType: this.getNodeParameter('taskType', itemIndex),
+		lyrics: this.getNodeParameter('lyrics', itemIndex, ''),
+		stylePrompt: this.getNodeParameter('stylePrompt', itemIndex, ''),
+		referenceAudio: this.getNodeParameter('referenceAudio', itemIndex, 'none'),
+		referenceAudioUrl: this.getNodeParameter('referenceAudioUrl', itemIndex, ''),
+		callbackUrl: webhook?.endpoint ?? '',
+	});
+	if (!parsed.success) {
+		const { field, message, more } = firstIssue(parsed.error);
+		const suffix = more > 0 ? ` (and ${more} more problem${more > 1 ? 's' : ''})` : '';
+		throw inputError(this.getNode(), FIELD_LABELS[field], `${message}${suffix}`, itemIndex);
+	}
+	const input = parsed.data;
+	let styleAudio = '';
+	if (input.referenceAudio === 'url') styleAudio = input.referenceAudioUrl;
+	if (input.referenceAudio === 'binary')
+		styleAudio = await referenceAudioData.call(this, itemIndex);
+
+	const body: CreateTaskBody = {
+		model: DIFFRHYTHM_MODEL,
+		task_type: input.taskType,
+		input: {
+			lyrics: checkLyrics(input.lyrics, input.taskType).text,
+			style_prompt: input.stylePrompt,
+			style_audio: styleAudio,
+		},
+	};
+	if (webhook) {
+		const config: WebhookConfig = { endpoint: input.callbackUrl, secret: webhook.secret ?? '' };
+		body.config = { webhook_config: config };
+	}
+	return body;
+}
+
+/** The credential's webhook secret, sent with callback URLs so the PiAPI Trigger can check it. */
+export async function credentialWebhookSecret(this: IExecuteFunctions): Promise<string> {
+	const credentials = await this.getCredentials(CREDENTIAL_TYPE);
+	return typeof credentials.webhookSecret === 'string' ? credentials.webhookSecret : '';
+}
+
+/**
+ * Builds every item's body first; with `failFast` (no Continue On Fail) the first bad item stops
+ * the node before anything is paid for.
+ */
+export async function prepareAll(
+	this: IExecuteFunctions,
+	itemIndexes: number[],
+	failFast: boolean,
+	build: (this: IExecuteFunctions, itemIndex: number) => Promise<CreateTaskBody>,
+): Promise<Array<Step<CreateTaskBody>>> {
+	const steps: Array<Step<CreateTaskBody>> = [];
+	for (const itemIndex of itemIndexes) {
+		try {
+			steps.push({ itemIndex, value: await build.call(this, itemIndex) });
+		} catch (error) {
+			const nodeError = asNodeError(this, error, itemIndex);
+			if (failFast) throw nodeError;
+			steps.push({ itemIndex, error: nodeError });
+		}
+	}
+	return steps;
+}
+
+/**
+ * Creates one task per prepared item, `concurrency` at a time. Never throws: once the first task
+ * is paid for, every other item's task id must reach the output or the error.
+ */
+export async function createAll(
+	this: IExecuteFunctions,
+	prepared: Array<Step<CreateTaskBody>>,
+	concurrency: number,
+): Promise<Array<Step<PiApiTask>>> {
+	return await mapWithConcurrency(prepared, concurrency, async (step): Promise<Step<PiApiTask>> => {
+		if (isError(step)) return step;
+		const { itemIndex } = step;
+		try {
+			const task = await createTask.call(this, step.value, itemIndex);
+			this.logger.info(
+				`DiffRhythm item ${itemIndex}: created task ${task.task_id} (${task.status})`,
+			);
+			return { itemIndex, value: task };
+		} catch (error) {
+			return { itemIndex, error: asNodeError(this, error, itemIndex) };
+		}
+	});
+}

@@ -1,0 +1,169 @@
+import { z } from 'zod';
+
+import { extensionOf } from '../shared/audio';
+import {
+	REFERENCE_AUDIO_FORMATS,
+	TASK_TYPE_SECONDS,
+	type DiffRhythmTaskType,
+} from '../shared/constants';
+
+/** Display names of the node's fields, so that errors name what the user sees. */
+export const FIELD_LABELS = {
+	taskType: 'Task Type',
+	lyrics: 'Lyrics',
+	stylePrompt: 'Style Prompt',
+	referenceAudio: 'Reference Audio',
+	referenceAudioUrl: 'Reference Audio URL',
+	callbackUrl: 'Callback URL',
+	taskId: 'Task ID',
+	input: 'Lyrics, Style Prompt or Reference Audio',
+} as const;
+
+export type FieldName = keyof typeof FIELD_LABELS;
+
+/** One timed lyric line. */
+export interface LyricLine {
+	seconds: number;
+	text: string;
+}
+
+function formatTime(seconds: number): string {
+	const minutes = Math.floor(seconds / 60);
+	return `${minutes}:${String(Math.round(seconds - minutes * 60)).padStart(2, '0')}`;
+}
+
+const LRC_LINE = /^\[(\d{2}):(\d{2})\.(\d{2})\](.*)$/;
+const TIMESTAMP_LIKE = /^\[\s*\d{1,3}\s*:\s*\d{1,2}(?:[.:]\d{1,4})?\s*\]/;
+const TAG_LIKE = /^\[[^\]\d]*\]/;
+
+/**
+ * Checks LRC lyrics the way upstream DiffRhythm reads them: it slices `line[1:9]` as the time and
+ * silently drops any line that does not parse, so `[0:10.5]`, `[00:10.000]` or `[verse]` would be
+ * lost or garbled after PiAPI has charged for the song. Blank lines and surrounding spaces are
+ * harmless and removed. Returns the normalised text and lines, or the problems found (1-based lines).
+ */
+export function checkLyrics(
+	lyrics: string,
+	taskType: DiffRhythmTaskType,
+): { text: string; lines: LyricLine[]; problems: string[] } {
+	const songSeconds = TASK_TYPE_SECONDS[taskType];
+	const lines: LyricLine[] = [];
+	const kept: string[] = [];
+	const problems: string[] = [];
+	let previous: { seconds: number; line: number } | undefined;
+	lyrics.split(/\r\n|\r|\n/).forEach((raw, index) => {
+		const lineNumber = index + 1;
+		const line = raw.trim();
+		if (line === '') return;
+		const match = LRC_LINE.exec(line);
+		if (!match) {
+			const shown = line.length > 40 ? `${line.slice(0, 40)}…` : line;
+			if (TIMESTAMP_LIKE.test(line)) {
+				problems.push(
+					`line ${lineNumber}: "${shown}" has a timestamp in the wrong format; write it as [mm:ss.xx], e.g. [00:10.00]`,
+				);
+			} else if (TAG_LIKE.test(line)) {
+				problems.push(
+					`line ${lineNumber}: "${shown}" is a section tag; DiffRhythm ignores such lines, so remove it or give it a timestamp`,
+				);
+			} else {
+				problems.push(`line ${lineNumber}: "${shown}" does not start with a [mm:ss.xx] timestamp`);
+			}
+			return;
+		}
+		const [, mm, ss, xx, text] = match;
+		if (Number(ss) >= 60) {
+			problems.push(
+				`line ${lineNumber}: [${mm}:${ss}.${xx}] has ${ss} seconds; seconds must be below 60`,
+			);
+			return;
+		}
+		const seconds = Number(mm) * 60 + Number(ss) + Number(xx) / 100;
+		if (previous && seconds <= previous.seconds) {
+			problems.push(
+				`line ${lineNumber}: [${mm}:${ss}.${xx}] is not later than line ${previous.line}; timestamps must increase`,
+			);
+		}
+		if (seconds >= songSeconds) {
+			problems.push(
+				`line ${lineNumber}: [${mm}:${ss}.${xx}] is past the end of a ${taskType === 'txt2audio-base' ? 'Base' : 'Full'} song (${formatTime(songSeconds)}); DiffRhythm would drop it`,
+			);
+		}
+		previous = { seconds, line: lineNumber };
+		lines.push({ seconds, text: text.trim() });
+		kept.push(`[${mm}:${ss}.${xx}]${text.trim() ? ` ${text.trim()}` : ''}`);
+	});
+	return { text: kept.join('\n'), lines, problems };
+}
+
+function isHttpUrl(value: string): boolean {
+	try {
+		const url = new URL(value);
+		return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
+	} catch {
+		return false;
+	}
+}
+
+/** The Generate fields as the node reads them, before anything is sent. */
+export const generateInputSchema = z
+	.object({
+		taskType: z.enum(['txt2audio-base', 'txt2audio-full'], {
+			errorMap: () => ({ message: 'must be Base or Full' }),
+		}),
+		lyrics: z.string({ invalid_type_error: 'must be text' }),
+		stylePrompt: z.string({ invalid_type_error: 'must be text' }).transform((s) => s.trim()),
+		referenceAudio: z.enum(['none', 'url', 'binary'], {
+			errorMap: () => ({ message: 'must be None, URL or Binary' }),
+		}),
+		referenceAudioUrl: z.string().transform((s) => s.trim()),
+		callbackUrl: z.string().transform((s) => s.trim()),
+	})
+	.superRefine((input, ctx) => {
+		const { problems, lines } = checkLyrics(input.lyrics, input.taskType);
+		for (const message of problems) ctx.addIssue({ code: 'custom', path: ['lyrics'], message });
+		if (input.referenceAudio === 'url') {
+			if (!isHttpUrl(input.referenceAudioUrl)) {
+				ctx.addIssue({
+					code: 'custom',
+					path: ['referenceAudioUrl'],
+					message: 'must be an http(s) URL',
+				});
+			} else {
+				const extension = extensionOf(new URL(input.referenceAudioUrl).pathname);
+				if (extension && !(REFERENCE_AUDIO_FORMATS as readonly string[]).includes(extension)) {
+					ctx.addIssue({
+						code: 'custom',
+						path: ['referenceAudioUrl'],
+						message: `points to a .${extension} file; DiffRhythm accepts only mp3, wav or flac`,
+					});
+				}
+			}
+		}
+		if (input.callbackUrl !== '' && !isHttpUrl(input.callbackUrl)) {
+			ctx.addIssue({ code: 'custom', path: ['callbackUrl'], message: 'must be an http(s) URL' });
+		}
+		if (
+			lines.length === 0 &&
+			problems.length === 0 &&
+			input.stylePrompt === '' &&
+			input.referenceAudio === 'none'
+		) {
+			ctx.addIssue({
+				code: 'custom',
+				path: ['input'],
+				message:
+					'give at least one of them (PiAPI needs lyrics, a style prompt or reference audio)',
+			});
+		}
+	});
+
+export type GenerateInput = z.infer<typeof generateInputSchema>;
+
+/** The first problem, as `[field, message]`, and how many more there are. */
+export function firstIssue(error: z.ZodError): { field: FieldName; message: string; more: number } {
+	const [issue] = error.issues;
+	const key = String(issue.path[0] ?? 'input');
+	const field = (key in FIELD_LABELS ? key : 'input') as FieldName;
+	return { field, message: issue.message, more: error.issues.length - 1 };
+}

@@ -1,0 +1,64 @@
+/** PiAPI's production API; the credential lets users point at a proxy or the simulator instead. */
+export const DEFAULT_BASE_URL = 'https://api.piapi.ai';
+
+/** Model id of DiffRhythm in PiAPI's unified task API. */
+export const DIFFRHYTHM_MODEL = 'Qubico/diffrhythm';
+
+/** Credential type name shared by every node of the package. */
+export const CREDENTIAL_TYPE = 'piApiApi';
+
+/**
+ * Song length of each task type in seconds. PiAPI writes "1.35 min" and "4.45 min"; upstream
+ * DiffRhythm's model table says 1m35s and 4m45s, so these are minutes:seconds, not decimals.
+ */
+export const TASK_TYPE_SECONDS = {
+	'txt2audio-base': 95,
+	'txt2audio-full': 285,
+} as const;
+
+export type DiffRhythmTaskType = keyof typeof TASK_TYPE_SECONDS;
+
+/** Upstream DiffRhythm only reads these reference-audio formats; others fail after payment. */
+export const REFERENCE_AUDIO_FORMATS = ['mp3', 'wav', 'flac'] as const;
+
+/** PiAPI's documented limit for uploaded and inline reference audio. */
+export const REFERENCE_AUDIO_MAX_BYTES = 10 * 1024 * 1024;
+
+/** One HTTP call to PiAPI may take this long before it counts as timed out. */
+export const REQUEST_TIMEOUT_MS = 30_000;
+
+/** Audio files can be large (a full song as WAV is about 50 MB); allow a slow CDN. */
+export const DOWNLOAD_TIMEOUT_MS = 300_000;
+
+/** Retry policy: attempts include the first try; delays grow from the base to the cap. */
+export const RETRY = {
+	maxAttempts: 5,
+	baseDelayMs: 500,
+	maxDelayMs: 8_000,
+	/** A server asking for a longer pause than this is not waited for: the error surfaces instead. */
+	maxRetryAfterMs: 60_000,
+	/** Up to this fraction of each computed delay is removed at random, so clients spread out. */
+	jitter: 0.25,
+} as const;
+
+/** Adaptive polling: the first check comes soon (DiffRhythm often renders in ~10-30 s), then backs off. */
+export const POLL = {
+	firstDelayMs: 2_000,
+	growth: 1.3,
+	maxDelayMs: 15_000,
+	/** A user-set interval below this would only burn requests. */
+	minFixedDelayMs: 1_000,
+} as const;
+
+/** Defaults of the Generate and Wait options. */
+export const WAIT_DEFAULTS = {
+	maxWaitSeconds: 600,
+	concurrency: 5,
+	binaryPropertyName: 'data',
+} as const;
+
+/**
+ * Sleeps are cut into slices this long so that a cancelled execution stops promptly even on
+ * n8n 1.x, whose `sleep()` takes no abort signal.
+ */
+export const SLEEP_SLICE_MS = 200;

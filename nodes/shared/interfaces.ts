@@ -1,0 +1,82 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import type { DiffRhythmTaskType } from './constants';
+
+/**
+ * Task status as PiAPI spells it. Examples are lowercase, the API reference capitalises them, and
+ * PiAPI's CLI knows `running` and `cancelled`; compare only through `statusPhase()`.
+ */
+export type TaskStatus =
+	| 'pending'
+	| 'staged'
+	| 'processing'
+	| 'running'
+	| 'completed'
+	| 'failed'
+	| 'cancelled'
+	| (string & {});
+
+/** Where a task stands, whatever the spelling of its status. */
+export type TaskPhase = 'waiting' | 'completed' | 'failed';
+
+/** `{ code, data, message }`: every PiAPI answer, success or not. */
+export interface PiApiEnvelope<T> {
+	/** 200 on success; on errors PiAPI repeats the HTTP status here. */
+	code: number;
+	data?: T;
+	/** `"success"`, or what went wrong. */
+	message?: string;
+}
+
+/** Webhook settings PiAPI keeps per task (and echoes back, secret included). */
+export interface WebhookConfig {
+	/** Public http(s) URL PiAPI POSTs `{ timestamp, data }` to on status changes. */
+	endpoint: string;
+	/** Sent back verbatim in the `x-webhook-secret` header; also echoed in task reads. */
+	secret: string;
+}
+
+/** `input` of a DiffRhythm task. */
+export interface DiffRhythmInput extends IDataObject {
+	/** LRC lines `[mm:ss.xx] text`; empty makes an instrumental. */
+	lyrics: string;
+	/** Short comma-separated descriptors such as "pop, warm vocals". */
+	style_prompt: string;
+	/** URL, or base64 data URI, of an mp3/wav/flac of at least 10 s. */
+	style_audio: string;
+}
+
+/** Body of `POST /api/v1/task` for DiffRhythm. */
+export interface CreateTaskBody extends IDataObject {
+	model: string;
+	task_type: DiffRhythmTaskType;
+	input: DiffRhythmInput;
+	config?: { webhook_config?: WebhookConfig; service_mode?: string };
+}
+
+/** A PiAPI task as `GET /api/v1/task/{id}` returns it in `data` (and webhooks in `data`). */
+export interface PiApiTask extends IDataObject {
+	task_id: string;
+	model?: string;
+	task_type?: string;
+	status: TaskStatus;
+	config?: { service_mode?: string; webhook_config?: Partial<WebhookConfig> } & IDataObject;
+	input?: IDataObject;
+	/** `null` until the task finishes; DiffRhythm very probably gives `{ audio_url }`. */
+	output?: IDataObject | null;
+	meta?: {
+		/** RFC3339; unset times are Go's zero time `0001-01-01T00:00:00Z`. */
+		created_at?: string | null;
+		started_at?: string | null;
+		ended_at?: string | null;
+		usage?: IDataObject;
+	} & IDataObject;
+	error?: { code?: number; message?: string; raw_message?: string } & IDataObject;
+}
+
+/** Body PiAPI POSTs to a task's webhook endpoint. */
+export interface PiApiWebhookBody {
+	/** Unix seconds of the delivery; the same task and status may be delivered again. */
+	timestamp: number;
+	data: PiApiTask;
+}

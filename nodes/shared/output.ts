@@ -1,0 +1,47 @@
+import type { IExecuteFunctions, INodeExecutionData, IWebhookFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { downloadAudio } from './binary';
+import { attachTask } from './errors';
+import type { PiApiTask } from './interfaces';
+import { audioUrlOf, statusPhase, toOutputJson } from './task';
+
+export interface OutputOptions {
+	/** Fetch the song into binary data when the task is completed. */
+	downloadAudio: boolean;
+	binaryPropertyName: string;
+}
+
+/**
+ * The single path from a PiAPI task to an n8n item, used by every operation and wait mode, so
+ * outputs, secret stripping and downloads are the same wherever a task comes from.
+ */
+export async function taskToItem(
+	this: IExecuteFunctions | IWebhookFunctions,
+	task: PiApiTask,
+	itemIndex: number,
+	options: OutputOptions,
+): Promise<INodeExecutionData> {
+	const item: INodeExecutionData = { json: toOutputJson(task), pairedItem: { item: itemIndex } };
+	if (!options.downloadAudio || statusPhase(task.status) !== 'completed') return item;
+	const url = audioUrlOf(task);
+	if (!url) {
+		const keys =
+			task.output && typeof task.output === 'object' ? Object.keys(task.output).join(', ') : 'none';
+		throw attachTask(
+			new NodeOperationError(
+				this.getNode(),
+				`Task ${task.task_id} completed without an audio URL`,
+				{
+					itemIndex,
+					description: `PiAPI's output had no http(s) URL (fields: ${keys}). Turn Download Audio off to get the task as it is.`,
+				},
+			),
+			task.task_id,
+			String(task.status),
+		);
+	}
+	const binary = await downloadAudio.call(this, { url, taskId: task.task_id, itemIndex });
+	item.binary = { [options.binaryPropertyName]: binary };
+	return item;
+}

@@ -1,0 +1,99 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import type { PiApiTask, TaskPhase } from './interfaces';
+
+const WAITING = new Set(['pending', 'staged', 'processing', 'running', 'queued', 'in_progress']);
+/** `success`/`succeeded` are not documented for PiAPI, but a finished task must never look unfinished. */
+const COMPLETED = new Set(['completed', 'success', 'succeeded']);
+const FAILED = new Set(['failed', 'cancelled', 'canceled', 'error']);
+
+/**
+ * Maps a status, however it is spelled (`Completed`, `COMPLETED`, ` completed `), to its phase.
+ * Unknown statuses count as waiting: the wait is bounded, and the timeout error names the status.
+ */
+export function statusPhase(status: unknown): TaskPhase {
+	const key = String(status ?? '')
+		.trim()
+		.toLowerCase();
+	if (COMPLETED.has(key)) return 'completed';
+	if (FAILED.has(key)) return 'failed';
+	return 'waiting';
+}
+
+/** Whether the status is one the package knows; unknown ones are logged once. */
+export function isKnownStatus(status: unknown): boolean {
+	const key = String(status ?? '')
+		.trim()
+		.toLowerCase();
+	return WAITING.has(key) || COMPLETED.has(key) || FAILED.has(key);
+}
+
+function isHttpUrl(value: unknown): value is string {
+	return typeof value === 'string' && /^https?:\/\/\S+$/i.test(value.trim());
+}
+
+function firstHttpUrl(value: unknown, depth = 0): string | undefined {
+	if (depth > 6 || value === null || value === undefined) return undefined;
+	if (isHttpUrl(value)) return value.trim();
+	if (Array.isArray(value)) {
+		for (const entry of value) {
+			const found = firstHttpUrl(entry, depth + 1);
+			if (found) return found;
+		}
+		return undefined;
+	}
+	if (typeof value === 'object') {
+		for (const entry of Object.values(value as IDataObject)) {
+			const found = firstHttpUrl(entry, depth + 1);
+			if (found) return found;
+		}
+	}
+	return undefined;
+}
+
+/**
+ * The song's URL. No finished DiffRhythm task has been published, so this reads the inferred
+ * `output.audio_url` first, then other names PiAPI uses for media, then any http(s) string in
+ * `output` (PiAPI's CLI does the same). Only http(s) URLs are returned.
+ */
+export function audioUrlOf(task: PiApiTask): string | undefined {
+	const output = task.output;
+	if (!output || typeof output !== 'object') return undefined;
+	for (const key of ['audio_url', 'url', 'audio', 'song_url', 'file_url']) {
+		if (isHttpUrl(output[key])) return (output[key] as string).trim();
+	}
+	for (const key of ['audio_urls', 'urls', 'audios']) {
+		const list = output[key];
+		if (Array.isArray(list)) {
+			const found = list.find(isHttpUrl);
+			if (found) return found.trim();
+		}
+	}
+	return firstHttpUrl(output);
+}
+
+const ZERO_TIME = /^0001-01-01T00:00:00(\.0+)?(Z|[+-]00:00)$/;
+
+/**
+ * The task as users should see it: PiAPI echoes the webhook secret in every read, so it is
+ * removed; Go zero times become null; `audioUrl` is added for convenience.
+ */
+export function toOutputJson(task: PiApiTask): IDataObject {
+	const json = JSON.parse(JSON.stringify(task)) as PiApiTask;
+	const webhookConfig = json.config?.webhook_config;
+	if (webhookConfig && typeof webhookConfig === 'object') delete webhookConfig.secret;
+	if (json.meta && typeof json.meta === 'object') {
+		for (const key of ['created_at', 'started_at', 'ended_at'] as const) {
+			const value = json.meta[key];
+			if (typeof value === 'string' && ZERO_TIME.test(value)) json.meta[key] = null;
+		}
+	}
+	const audioUrl = audioUrlOf(task);
+	return { ...json, audioUrl: audioUrl ?? null };
+}
+
+/** PiAPI's explanation of a failed task, best field first. */
+export function taskErrorMessage(task: PiApiTask): string {
+	const error = task.error ?? {};
+	return String(error.message || error.raw_message || 'PiAPI gave no reason');
+}

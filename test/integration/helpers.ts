@@ -1,0 +1,60 @@
+/* eslint-disable @n8n/community-nodes/no-hardcoded-secrets -- test fixtures, not real secrets */
+/* eslint-disable @n8n/community-nodes/no-restricted-globals */
+import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+
+import { diffRhythmWorkflow, logs, runWorkflow, type RunResult } from '../harness';
+import type { Simulator } from '../piapi-simulator';
+
+/** Secrets of the test credential; no output, error or log line may contain them. */
+export const API_KEY = 'sk-test-5f1c9e0a7b3d42e8';
+export const WEBHOOK_SECRET = 'whsec-test-91ab27cd55';
+
+export const LYRICS = '[00:05.00] Hello from the simulator\n[00:12.50] Second line of the song';
+
+export function credentialsFor(sim: Simulator, apiKey = API_KEY): Record<string, IDataObject> {
+	return { piApiApi: { apiKey, baseUrl: sim.url, webhookSecret: WEBHOOK_SECRET } };
+}
+
+/** Runs Manual Trigger → DiffRhythm against the simulator and remembers where the logs started. */
+export async function runNode(
+	sim: Simulator,
+	parameters: IDataObject,
+	options: {
+		items?: INodeExecutionData[];
+		continueOnFail?: boolean;
+		apiKey?: string;
+		onStart?: (cancel: () => void) => void;
+	} = {},
+): Promise<RunResult & { logText: string }> {
+	const firstLog = logs.length;
+	const result = await runWorkflow({
+		workflow: diffRhythmWorkflow(parameters, options.continueOnFail ? { onError: 'continueRegularOutput' } : {}),
+		credentials: credentialsFor(sim, options.apiKey),
+		items: options.items,
+		onStart: options.onStart,
+	});
+	const logText = logs
+		.slice(firstLog)
+		.map((line) => `[${line.level}] ${line.message}`)
+		.join('\n');
+	return Object.assign(result, { logText });
+}
+
+/** Asserts that nothing the run produced or logged holds a secret of the credential. */
+export function expectNoSecrets(result: RunResult & { logText: string }): void {
+	const everything = JSON.stringify(result.run) + result.logText;
+	expect(everything).not.toContain(API_KEY);
+	expect(everything).not.toContain(WEBHOOK_SECRET);
+}
+
+export const items = (count: number): INodeExecutionData[] =>
+	Array.from({ length: count }, (_, index) => ({ json: { index } }));
+
+/** Resolves once `condition` holds (checked every 20 ms), or rejects after `timeoutMs`. */
+export async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+	const end = Date.now() + timeoutMs;
+	while (!condition()) {
+		if (Date.now() > end) throw new Error('condition not met in time');
+		await new Promise((resolve) => setTimeout(resolve, 20));
+	}
+}
