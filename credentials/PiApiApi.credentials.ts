@@ -6,7 +6,7 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-/** PiAPI account access, shared by the DiffRhythm node and (later) the PiAPI Trigger. */
+/** PiAPI account access for every node of this package. */
 export class PiApiApi implements ICredentialType {
 	name = 'piApiApi';
 

@@ -1,4 +1,11 @@
-import type { IBinaryData, IDataObject, INodeExecutionData, IRun, ExecutionStatus, ExecutionError } from 'n8n-workflow';
+import type {
+	IBinaryData,
+	IDataObject,
+	INodeExecutionData,
+	IRun,
+	ExecutionStatus,
+	ExecutionError,
+} from 'n8n-workflow';
 
 /** One log line the nodes wrote through n8n's logger. */
 export interface LogLine {
@@ -61,7 +68,10 @@ export function resolveCredentialExpression(value: unknown, credentials: IDataOb
 
 export function loadPackage(): Promise<{
 	nodeTypes: Record<string, { type: unknown }>;
-	credentialTypes: Record<string, { type: { test?: unknown; authenticate?: unknown; properties: unknown[] } }>;
+	credentialTypes: Record<
+		string,
+		{ type: { test?: unknown; authenticate?: unknown; properties: unknown[] } }
+	>;
 }>;
 
 export const PACKAGE_NAME: string;

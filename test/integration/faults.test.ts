@@ -1,38 +1,41 @@
-import { startSimulator, type Simulator } from '../piapi-simulator';
-import { API_KEY, expectNoSecrets, LYRICS, runNode } from './helpers';
+import { startSimulator } from '../piapi-simulator';
+import { API_KEY, expectNoSecrets, GENERATE_AND_WAIT, runNode, useSimulator } from './helpers';
 
-let sim: Simulator;
-beforeAll(async () => {
-	sim = await startSimulator({ apiKey: API_KEY, pendingMs: 50, renderMs: 600, audioSeconds: 1 });
-});
-afterEach(() => sim.reset());
-afterAll(async () => await sim.close());
+const sim = useSimulator({ pendingMs: 50, renderMs: 600, audioSeconds: 1 });
 
-const generateAndWait = {
-	operation: 'generateAndWait',
-	taskType: 'txt2audio-base',
-	lyrics: LYRICS,
-	stylePrompt: 'pop',
-	downloadAudio: true,
-	binaryPropertyName: 'data',
-	options: { pollIntervalSeconds: 1 },
-};
+const generateAndWait = { ...GENERATE_AND_WAIT, options: { pollIntervalSeconds: 1 } };
 const TASK_PATH = /^\/api\/v1\/task\/.+/;
 
 describe('creating a task: never paid twice', () => {
 	it('retries a 429 after Retry-After and creates exactly one task', async () => {
-		sim.addFault({ method: 'POST', path: '/api/v1/task', kind: 'status', status: 429, retryAfter: 1, times: 1 });
+		sim.addFault({
+			method: 'POST',
+			path: '/api/v1/task',
+			kind: 'status',
+			status: 429,
+			retryAfter: 1,
+			times: 1,
+		});
 		const result = await runNode(sim, generateAndWait);
 		expect(result.status).toBe('success');
 		const posts = sim.posts();
 		expect(posts.map((p) => p.status)).toEqual([429, 200]);
 		expect(posts[1].at - posts[0].at).toBeGreaterThanOrEqual(950);
 		expect(sim.tasks.size).toBe(1);
-		expect(result.logText).toMatch(/PiAPI POST \/api\/v1\/task: PiAPI rate limit reached \(HTTP 429\); retrying in 1000 ms/);
+		expect(result.logText).toMatch(
+			/PiAPI POST \/api\/v1\/task: PiAPI rate limit reached \(HTTP 429\); retrying in 1000 ms/,
+		);
 	});
 
 	it('gives up on repeated 429s with a clear error, having created nothing', async () => {
-		sim.addFault({ method: 'POST', path: '/api/v1/task', kind: 'status', status: 429, retryAfter: 0, times: 10 });
+		sim.addFault({
+			method: 'POST',
+			path: '/api/v1/task',
+			kind: 'status',
+			status: 429,
+			retryAfter: 0,
+			times: 10,
+		});
 		const result = await runNode(sim, generateAndWait);
 		expect(result.error?.message).toBe('PiAPI rate limit reached (HTTP 429) (after 5 attempts)');
 		expect(result.error?.description).toContain('nothing was created');
@@ -45,7 +48,9 @@ describe('creating a task: never paid twice', () => {
 		const result = await runNode(sim, generateAndWait);
 		expect(result.status).toBe('error');
 		expect(result.error?.message).toBe('PiAPI server error (HTTP 500)');
-		expect(result.error?.description).toContain('may have reached PiAPI and started a paid task, so it was not sent again');
+		expect(result.error?.description).toContain(
+			'may have reached PiAPI and started a paid task, so it was not sent again',
+		);
 		expect(sim.posts()).toHaveLength(1);
 		expect(sim.tasks.size).toBe(1);
 	});
@@ -54,8 +59,12 @@ describe('creating a task: never paid twice', () => {
 		sim.addFault({ method: 'POST', path: '/api/v1/task', kind: 'dropAfterCreate' });
 		const result = await runNode(sim, generateAndWait);
 		expect(result.status).toBe('error');
-		expect(result.error?.message).toMatch(/^Could not reach PiAPI at http:\/\/127\.0\.0\.1:\d+ \(connection closed unexpectedly\)$/);
-		expect(result.error?.description).toMatch(/^Network error code: E[A-Z]+\. The create request may have reached PiAPI/);
+		expect(result.error?.message).toMatch(
+			/^Could not reach PiAPI at http:\/\/127\.0\.0\.1:\d+ \(connection closed unexpectedly\)$/,
+		);
+		expect(result.error?.description).toMatch(
+			/^Network error code: E[A-Z]+\. The create request may have reached PiAPI/,
+		);
 		expect(result.error?.description).toContain('was not sent again');
 		expect(sim.posts()).toHaveLength(1);
 		expect(sim.tasks.size).toBe(1);
@@ -66,6 +75,28 @@ describe('creating a task: never paid twice', () => {
 		const result = await runNode(sim, generateAndWait);
 		expect(result.error?.message).toBe('PiAPI answered with invalid JSON (HTTP 200)');
 		expect(sim.posts()).toHaveLength(1);
+	});
+
+	it('with Continue On Fail, an API error becomes an item with its HTTP status code', async () => {
+		sim.addFault({
+			method: 'POST',
+			path: '/api/v1/task',
+			kind: 'status',
+			status: 400,
+			body: { code: 400, message: 'invalid input' },
+		});
+		const result = await runNode(sim, generateAndWait, { continueOnFail: true });
+		expect(result.status).toBe('success');
+		expect(result.output('DiffRhythm')).toEqual([
+			{
+				json: {
+					error: 'PiAPI refused the request (HTTP 400)',
+					description: 'POST /api/v1/task. PiAPI said: "invalid input".',
+					statusCode: 400,
+				},
+				pairedItem: { item: 0 },
+			},
+		]);
 	});
 
 	it('reports insufficient credits without retrying', async () => {

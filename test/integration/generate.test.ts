@@ -1,15 +1,23 @@
 /* eslint-disable @n8n/community-nodes/no-hardcoded-secrets -- test fixtures, not real secrets */
-import { startSimulator, type Simulator } from '../piapi-simulator';
-import { API_KEY, credentialsFor, expectNoSecrets, items, LYRICS, runNode, WEBHOOK_SECRET } from './helpers';
+import {
+	API_KEY,
+	credentialsFor,
+	expectNoSecrets,
+	items,
+	LYRICS,
+	runNode,
+	useSimulator,
+	WEBHOOK_SECRET,
+} from './helpers';
 
-let sim: Simulator;
-beforeAll(async () => {
-	sim = await startSimulator({ apiKey: API_KEY, pendingMs: 50, renderMs: 300, audioSeconds: 1 });
-});
-afterEach(() => sim.reset());
-afterAll(async () => await sim.close());
+const sim = useSimulator({ pendingMs: 50, renderMs: 300, audioSeconds: 1 });
 
-const generate = { operation: 'generate', taskType: 'txt2audio-base', lyrics: LYRICS, stylePrompt: 'pop, bright' };
+const generate = {
+	operation: 'generate',
+	taskType: 'txt2audio-base',
+	lyrics: LYRICS,
+	stylePrompt: 'pop, bright',
+};
 
 describe('Generate', () => {
 	it('creates one task per item and returns it at once', async () => {
@@ -18,7 +26,12 @@ describe('Generate', () => {
 		const output = result.output('DiffRhythm')!;
 		expect(output).toHaveLength(1);
 		expect(output[0].pairedItem).toEqual({ item: 0 });
-		expect(output[0].json).toMatchObject({ model: 'Qubico/diffrhythm', task_type: 'txt2audio-base', status: 'pending', audioUrl: null });
+		expect(output[0].json).toMatchObject({
+			model: 'Qubico/diffrhythm',
+			task_type: 'txt2audio-base',
+			status: 'pending',
+			audioUrl: null,
+		});
 		expect(output[0].json.meta).toMatchObject({ started_at: null, ended_at: null });
 
 		const posts = sim.posts();
@@ -34,7 +47,10 @@ describe('Generate', () => {
 	});
 
 	it('sends the callback URL with the credential webhook secret, and never outputs the secret', async () => {
-		const result = await runNode(sim, { ...generate, options: { callbackUrl: 'http://127.0.0.1:9/hook' } });
+		const result = await runNode(sim, {
+			...generate,
+			options: { callbackUrl: 'http://127.0.0.1:9/hook' },
+		});
 		expect(result.status).toBe('success');
 		expect(sim.posts()[0].body.config).toEqual({
 			webhook_config: { endpoint: 'http://127.0.0.1:9/hook', secret: WEBHOOK_SECRET },
@@ -69,14 +85,18 @@ describe('bad input costs nothing', () => {
 		const lyrics = '={{ $json.index === 2 ? "[00:05.00] a\\n[00:04.00] b" : "[00:05.00] fine" }}';
 		const result = await runNode(sim, { ...generate, lyrics }, { items: items(4) });
 		expect(result.status).toBe('error');
-		expect(result.error?.message).toBe('Lyrics: line 2: [00:04.00] is not later than line 1; timestamps must increase');
+		expect(result.error?.message).toBe(
+			'Lyrics: line 2: [00:04.00] is not later than line 1; timestamps must increase',
+		);
 		expect(result.error?.context?.itemIndex).toBe(2);
 		expect(sim.posts()).toHaveLength(0);
 	});
 
 	it('rejects lyrics past the end of the song and a missing style', async () => {
 		const late = await runNode(sim, { ...generate, lyrics: '[01:40.00] too late' });
-		expect(late.error?.message).toContain('Lyrics: line 1: [01:40.00] is past the end of a Base song (1:35)');
+		expect(late.error?.message).toContain(
+			'Lyrics: line 1: [01:40.00] is past the end of a Base song (1:35)',
+		);
 		const empty = await runNode(sim, { ...generate, lyrics: '', stylePrompt: '' });
 		expect(empty.error?.message).toBe(
 			'Lyrics, Style Prompt or Reference Audio: give at least one of them (PiAPI needs lyrics, a style prompt or reference audio)',
@@ -86,7 +106,11 @@ describe('bad input costs nothing', () => {
 
 	it('with Continue On Fail, creates the good items and returns an error item for the bad one', async () => {
 		const stylePrompt = '={{ $json.index === 1 ? "" : "pop" }}';
-		const result = await runNode(sim, { ...generate, lyrics: '', stylePrompt }, { items: items(3), continueOnFail: true });
+		const result = await runNode(
+			sim,
+			{ ...generate, lyrics: '', stylePrompt },
+			{ items: items(3), continueOnFail: true },
+		);
 		expect(result.status).toBe('success');
 		const output = result.output('DiffRhythm')!;
 		expect(output).toHaveLength(3);
@@ -103,10 +127,20 @@ describe('bad input costs nothing', () => {
 	});
 
 	it('rejects a reference audio URL that is not http(s) or not mp3/wav/flac', async () => {
-		const ftp = await runNode(sim, { ...generate, referenceAudio: 'url', referenceAudioUrl: 'ftp://x.test/a.mp3' });
+		const ftp = await runNode(sim, {
+			...generate,
+			referenceAudio: 'url',
+			referenceAudioUrl: 'ftp://x.test/a.mp3',
+		});
 		expect(ftp.error?.message).toBe('Reference Audio URL: must be an http(s) URL');
-		const ogg = await runNode(sim, { ...generate, referenceAudio: 'url', referenceAudioUrl: 'https://x.test/a.ogg' });
-		expect(ogg.error?.message).toBe('Reference Audio URL: points to a .ogg file; DiffRhythm accepts only mp3, wav or flac');
+		const ogg = await runNode(sim, {
+			...generate,
+			referenceAudio: 'url',
+			referenceAudioUrl: 'https://x.test/a.ogg',
+		});
+		expect(ogg.error?.message).toBe(
+			'Reference Audio URL: points to a .ogg file; DiffRhythm accepts only mp3, wav or flac',
+		);
 		expect(sim.requests).toHaveLength(0);
 	});
 
@@ -125,18 +159,28 @@ describe('reference audio from binary data', () => {
 	const binaryItem = (bytes: Buffer, fileName: string, mimeType: string) => [
 		{ json: {}, binary: { data: { data: bytes.toString('base64'), fileName, mimeType } } },
 	];
-	const fromBinary = { ...generate, referenceAudio: 'binary', referenceAudioBinaryProperty: 'data' };
+	const fromBinary = {
+		...generate,
+		referenceAudio: 'binary',
+		referenceAudioBinaryProperty: 'data',
+	};
 
 	it('sends a wav inline as a base64 data URI', async () => {
 		const wav = Buffer.concat([Buffer.from('RIFF\0\0\0\0WAVEfmt ', 'latin1'), Buffer.alloc(64)]);
-		const result = await runNode(sim, fromBinary, { items: binaryItem(wav, 'ref.wav', 'audio/wav') });
+		const result = await runNode(sim, fromBinary, {
+			items: binaryItem(wav, 'ref.wav', 'audio/wav'),
+		});
 		expect(result.status).toBe('success');
-		expect(sim.posts()[0].body.input.style_audio).toBe(`data:audio/wav;base64,${wav.toString('base64')}`);
+		expect(sim.posts()[0].body.input.style_audio).toBe(
+			`data:audio/wav;base64,${wav.toString('base64')}`,
+		);
 	});
 
 	it('rejects a file that is not mp3, wav or flac, whatever its name says', async () => {
 		const png = Buffer.from('\x89PNG\r\n\x1a\n0000000000', 'latin1');
-		const result = await runNode(sim, fromBinary, { items: binaryItem(png, 'ref.mp3', 'audio/mpeg') });
+		const result = await runNode(sim, fromBinary, {
+			items: binaryItem(png, 'ref.mp3', 'audio/mpeg'),
+		});
 		expect(result.error?.message).toBe(
 			'Reference Audio: "data" (ref.mp3) is not a recognised audio file; DiffRhythm accepts only mp3, wav or flac',
 		);
@@ -145,10 +189,16 @@ describe('reference audio from binary data', () => {
 
 	it('rejects a file over 10 MB and a missing binary field', async () => {
 		const big = Buffer.concat([Buffer.from('ID3', 'latin1'), Buffer.alloc(10 * 1024 * 1024)]);
-		const result = await runNode(sim, fromBinary, { items: binaryItem(big, 'big.mp3', 'audio/mpeg') });
-		expect(result.error?.message).toBe('Reference Audio: "data" is 10.0 MB; PiAPI accepts at most 10 MB');
+		const result = await runNode(sim, fromBinary, {
+			items: binaryItem(big, 'big.mp3', 'audio/mpeg'),
+		});
+		expect(result.error?.message).toBe(
+			'Reference Audio: "data" is 10.0 MB; PiAPI accepts at most 10 MB',
+		);
 		const missing = await runNode(sim, { ...fromBinary, referenceAudioBinaryProperty: 'song' });
-		expect(missing.error?.message).toBe('Reference Audio: the input item has no binary field "song"');
+		expect(missing.error?.message).toBe(
+			'Reference Audio: the input item has no binary field "song"',
+		);
 		expect(sim.requests).toHaveLength(0);
 	});
 });

@@ -1,22 +1,18 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-globals */
-import { parseWav, startSimulator, type Simulator } from '../piapi-simulator';
-import { API_KEY, expectNoSecrets, items, LYRICS, runNode, until } from './helpers';
+import { parseWav, startSimulator } from '../piapi-simulator';
+import {
+	API_KEY,
+	expectNoSecrets,
+	GENERATE_AND_WAIT,
+	items,
+	runNode,
+	until,
+	useSimulator,
+} from './helpers';
 
-let sim: Simulator;
-beforeAll(async () => {
-	sim = await startSimulator({ apiKey: API_KEY, pendingMs: 100, renderMs: 1200, audioSeconds: 2 });
-});
-afterEach(() => sim.reset());
-afterAll(async () => await sim.close());
+const sim = useSimulator({ pendingMs: 100, renderMs: 1200, audioSeconds: 2 });
 
-const generateAndWait = {
-	operation: 'generateAndWait',
-	taskType: 'txt2audio-base',
-	lyrics: LYRICS,
-	stylePrompt: 'pop',
-	downloadAudio: true,
-	binaryPropertyName: 'data',
-};
+const generateAndWait = GENERATE_AND_WAIT;
 
 describe('Generate and Wait (poll)', () => {
 	it('returns the finished task with the song as binary audio', async () => {
@@ -24,9 +20,16 @@ describe('Generate and Wait (poll)', () => {
 		expect(result.status).toBe('success');
 		const [item] = result.output('DiffRhythm')!;
 		const taskId = item.json.task_id as string;
-		expect(item.json).toMatchObject({ status: 'completed', audioUrl: `${sim.url}/files/${taskId}.wav` });
+		expect(item.json).toMatchObject({
+			status: 'completed',
+			audioUrl: `${sim.url}/files/${taskId}.wav`,
+		});
 		expect(item.pairedItem).toEqual({ item: 0 });
-		expect(item.binary?.data).toMatchObject({ mimeType: 'audio/wav', fileName: `diffrhythm-${taskId}.wav`, fileExtension: 'wav' });
+		expect(item.binary?.data).toMatchObject({
+			mimeType: 'audio/wav',
+			fileName: `diffrhythm-${taskId}.wav`,
+			fileExtension: 'wav',
+		});
 		const wav = parseWav(await result.binaryBuffer(item));
 		expect(wav.durationSeconds).toBeCloseTo(2, 1);
 		expect(sim.posts()).toHaveLength(1);
@@ -51,6 +54,21 @@ describe('Generate and Wait (poll)', () => {
 		expect(sim.count('GET', '/api/v1/task/')).toBeLessThanOrEqual(20 * 4);
 	});
 
+	it('submits and checks at most Concurrency items at a time', async () => {
+		sim.addFault({ method: 'POST', path: '/api/v1/task', kind: 'delay', delayMs: 150, times: 10 });
+		const result = await runNode(
+			sim,
+			{ ...generateAndWait, downloadAudio: false, options: { concurrency: 3 } },
+			{ items: items(10) },
+		);
+		expect(result.status).toBe('success');
+		expect(sim.posts()).toHaveLength(10);
+		const posts = sim.maxInFlight((r) => r.method === 'POST');
+		expect(posts).toBeLessThanOrEqual(3);
+		expect(posts).toBeGreaterThanOrEqual(2);
+		expect(sim.maxInFlight((r) => r.method === 'GET')).toBeLessThanOrEqual(3);
+	});
+
 	it('returns the song without binary data when Download Audio is off', async () => {
 		const result = await runNode(sim, { ...generateAndWait, downloadAudio: false });
 		const [item] = result.output('DiffRhythm')!;
@@ -64,7 +82,9 @@ describe('Generate and Wait (poll)', () => {
 		const result = await runNode(sim, generateAndWait);
 		expect(result.status).toBe('error');
 		const taskId = [...sim.tasks.keys()][0];
-		expect(result.error?.message).toBe(`DiffRhythm task ${taskId} failed: simulated generation failure`);
+		expect(result.error?.message).toBe(
+			`DiffRhythm task ${taskId} failed: simulated generation failure`,
+		);
 		expect(result.error?.description).toContain(`Task id: ${taskId}`);
 		expect(sim.posts()).toHaveLength(1);
 	});
@@ -89,13 +109,15 @@ describe('Generate and Wait (poll)', () => {
 		});
 	});
 
-	it('names the other items\' tasks when one item stops the node', async () => {
+	it("names the other items' tasks when one item stops the node", async () => {
 		sim.setBehaviour((_input, index) => ({ outcome: index === 0 ? 'failed' : 'completed' }));
 		const result = await runNode(sim, generateAndWait, { items: items(2) });
 		expect(result.status).toBe('error');
 		const ids = [...sim.tasks.keys()];
 		expect(result.error?.context?.itemIndex).toBe(0);
-		expect(result.error?.description).toContain(`Tasks of the other items: item 1: ${ids[1]} (completed)`);
+		expect(result.error?.description).toContain(
+			`Tasks of the other items: item 1: ${ids[1]} (completed)`,
+		);
 	});
 
 	it('times out with the task id and last status, and never creates a second task', async () => {
@@ -104,7 +126,9 @@ describe('Generate and Wait (poll)', () => {
 		expect(result.status).toBe('error');
 		const taskId = [...sim.tasks.keys()][0];
 		expect(result.error?.message).toMatch(
-			new RegExp(`^DiffRhythm task ${taskId} did not finish within [34] s \\(last status: processing\\)$`),
+			new RegExp(
+				`^DiffRhythm task ${taskId} did not finish within [34] s \\(last status: processing\\)$`,
+			),
 		);
 		expect(result.error?.description).toContain('use the Get Task operation with this id');
 		expect(sim.posts()).toHaveLength(1);
@@ -113,14 +137,18 @@ describe('Generate and Wait (poll)', () => {
 	it('stops polling at once when the execution is cancelled', async () => {
 		sim.setBehaviour(() => ({ outcome: 'stuck' }));
 		let cancelledAt = 0;
-		const result = await runNode(sim, { ...generateAndWait, options: { pollIntervalSeconds: 1 } }, {
-			onStart: (cancel) => {
-				void until(() => sim.count('GET', '/api/v1/task/') >= 2).then(() => {
-					cancelledAt = Date.now();
-					cancel();
-				});
+		const result = await runNode(
+			sim,
+			{ ...generateAndWait, options: { pollIntervalSeconds: 1 } },
+			{
+				onStart: (cancel) => {
+					void until(() => sim.count('GET', '/api/v1/task/') >= 2).then(() => {
+						cancelledAt = Date.now();
+						cancel();
+					});
+				},
 			},
-		});
+		);
 		expect(result.status).toBe('canceled');
 		const requestsAtCancel = sim.requests.length;
 		await new Promise((resolve) => setTimeout(resolve, 1500));
@@ -140,7 +168,11 @@ describe('Generate and Wait (poll)', () => {
 	});
 
 	it('finds the audio under another output field and types it from its bytes', async () => {
-		sim.setBehaviour(() => ({ audioField: 'nested', audioContentType: 'application/octet-stream', audioPathExtension: '' }));
+		sim.setBehaviour(() => ({
+			audioField: 'nested',
+			audioContentType: 'application/octet-stream',
+			audioPathExtension: '',
+		}));
 		const result = await runNode(sim, generateAndWait);
 		expect(result.status).toBe('success');
 		const [item] = result.output('DiffRhythm')!;
@@ -150,11 +182,23 @@ describe('Generate and Wait (poll)', () => {
 	});
 
 	it('waits while the account is at its concurrency limit (staged)', async () => {
-		const limited = await startSimulator({ apiKey: API_KEY, pendingMs: 50, renderMs: 400, audioSeconds: 1, concurrency: 2 });
+		const limited = await startSimulator({
+			apiKey: API_KEY,
+			pendingMs: 50,
+			renderMs: 400,
+			audioSeconds: 1,
+			concurrency: 2,
+		});
 		try {
-			const result = await runNode(limited, { ...generateAndWait, options: { pollIntervalSeconds: 1 } }, { items: items(5) });
+			const result = await runNode(
+				limited,
+				{ ...generateAndWait, options: { pollIntervalSeconds: 1 } },
+				{ items: items(5) },
+			);
 			expect(result.status).toBe('success');
-			expect(result.output('DiffRhythm')!.every((item) => item.json.status === 'completed')).toBe(true);
+			expect(result.output('DiffRhythm')!.every((item) => item.json.status === 'completed')).toBe(
+				true,
+			);
 			expect(result.logText).toMatch(/is staged/);
 			expect(limited.posts()).toHaveLength(5);
 		} finally {

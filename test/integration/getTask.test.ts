@@ -1,16 +1,16 @@
-import { parseWav, startSimulator, type Simulator } from '../piapi-simulator';
+import { parseWav } from '../piapi-simulator';
 import { resolveCredentialExpression, loadPackage } from '../harness';
-import { API_KEY, LYRICS, runNode, until } from './helpers';
+import { API_KEY, LYRICS, runNode, until, useSimulator } from './helpers';
 
-let sim: Simulator;
-beforeAll(async () => {
-	sim = await startSimulator({ apiKey: API_KEY, pendingMs: 50, renderMs: 300, audioSeconds: 1 });
-});
-afterEach(() => sim.reset());
-afterAll(async () => await sim.close());
+const sim = useSimulator({ pendingMs: 50, renderMs: 300, audioSeconds: 1 });
 
 async function createdTaskId(): Promise<string> {
-	const result = await runNode(sim, { operation: 'generate', taskType: 'txt2audio-base', lyrics: LYRICS, stylePrompt: 'pop' });
+	const result = await runNode(sim, {
+		operation: 'generate',
+		taskType: 'txt2audio-base',
+		lyrics: LYRICS,
+		stylePrompt: 'pop',
+	});
 	return result.output('DiffRhythm')![0].json.task_id as string;
 }
 
@@ -28,7 +28,12 @@ describe('Get Task', () => {
 		await until(() => sim.getTask(taskId).status === 'completed');
 		const plain = await runNode(sim, { operation: 'getTask', taskId });
 		expect(plain.output('DiffRhythm')![0].binary).toBeUndefined();
-		const result = await runNode(sim, { operation: 'getTask', taskId: ` ${taskId} `, downloadAudio: true, binaryPropertyName: 'song' });
+		const result = await runNode(sim, {
+			operation: 'getTask',
+			taskId: ` ${taskId} `,
+			downloadAudio: true,
+			binaryPropertyName: 'song',
+		});
 		const [item] = result.output('DiffRhythm')!;
 		expect(item.json).toMatchObject({ task_id: taskId, status: 'completed' });
 		expect(item.binary?.song.mimeType).toBe('audio/wav');
@@ -58,9 +63,15 @@ describe('PiAPI API credential', () => {
 		const credentials = { apiKey, baseUrl: sim.url };
 		const base = resolveCredentialExpression(type.test.request.baseURL, credentials) as string;
 		const headers = Object.fromEntries(
-			Object.entries(type.authenticate.properties.headers).map(([k, v]) => [k, String(resolveCredentialExpression(v, credentials))]),
+			Object.entries(type.authenticate.properties.headers).map(([k, v]) => [
+				k,
+				String(resolveCredentialExpression(v, credentials)),
+			]),
 		);
-		return await fetch(`${base}${type.test.request.url}`, { method: type.test.request.method, headers });
+		return await fetch(`${base}${type.test.request.url}`, {
+			method: type.test.request.method,
+			headers,
+		});
 	}
 
 	it('tests the key with a free account read, never a task', async () => {
@@ -69,7 +80,10 @@ describe('PiAPI API credential', () => {
 		expect(((await good.json()) as { code: number }).code).toBe(200);
 		const bad = await credentialTest('sk-bad');
 		expect(bad.status).toBe(401);
-		expect(sim.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['GET /account/info', 'GET /account/info']);
+		expect(sim.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+			'GET /account/info',
+			'GET /account/info',
+		]);
 		expect(sim.tasks.size).toBe(0);
 	});
 });

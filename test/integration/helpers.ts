@@ -3,7 +3,7 @@
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { diffRhythmWorkflow, logs, runWorkflow, type RunResult } from '../harness';
-import type { Simulator } from '../piapi-simulator';
+import { startSimulator, type Simulator, type SimulatorOptions } from '../piapi-simulator';
 
 /** Secrets of the test credential; no output, error or log line may contain them. */
 export const API_KEY = 'sk-test-5f1c9e0a7b3d42e8';
@@ -28,7 +28,10 @@ export async function runNode(
 ): Promise<RunResult & { logText: string }> {
 	const firstLog = logs.length;
 	const result = await runWorkflow({
-		workflow: diffRhythmWorkflow(parameters, options.continueOnFail ? { onError: 'continueRegularOutput' } : {}),
+		workflow: diffRhythmWorkflow(
+			parameters,
+			options.continueOnFail ? { onError: 'continueRegularOutput' } : {},
+		),
 		credentials: credentialsFor(sim, options.apiKey),
 		items: options.items,
 		onStart: options.onStart,
@@ -58,3 +61,29 @@ export async function until(condition: () => boolean, timeoutMs = 10_000): Promi
 		await new Promise((resolve) => setTimeout(resolve, 20));
 	}
 }
+
+/**
+ * One simulator for a test file: started before its tests, reset after each, closed at the end.
+ * Returned as a stand-in that forwards to the running simulator, so tests can write `sim.posts()`.
+ */
+export function useSimulator(options: SimulatorOptions): Simulator {
+	let current: Simulator | undefined;
+	beforeAll(async () => {
+		current = await startSimulator({ apiKey: API_KEY, ...options });
+	});
+	afterEach(() => current?.reset());
+	afterAll(async () => await current?.close());
+	return new Proxy({} as Simulator, {
+		get: (_target, key) => (current as unknown as Record<string | symbol, unknown>)[key],
+	});
+}
+
+/** Generate and Wait of a short song, with the audio downloaded into `data`. */
+export const GENERATE_AND_WAIT = {
+	operation: 'generateAndWait',
+	taskType: 'txt2audio-base',
+	lyrics: LYRICS,
+	stylePrompt: 'pop',
+	downloadAudio: true,
+	binaryPropertyName: 'data',
+};

@@ -33,7 +33,13 @@ export interface SimulatorOptions {
 	behaviour?: (input: Record<string, unknown>, index: number) => Partial<TaskBehaviour>;
 }
 
-export type FaultKind = 'status' | 'statusAfterCreate' | 'dropAfterCreate' | 'drop' | 'delay' | 'malformed';
+export type FaultKind =
+	| 'status'
+	| 'statusAfterCreate'
+	| 'dropAfterCreate'
+	| 'drop'
+	| 'delay'
+	| 'malformed';
 
 export interface Fault {
 	method?: 'GET' | 'POST';
@@ -61,6 +67,8 @@ export interface LoggedRequest {
 	fault: FaultKind | null;
 	/** Date.now() when it arrived. */
 	at: number;
+	/** Date.now() when the answer started (or the connection was dropped); null before. */
+	doneAt: number | null;
 }
 
 export interface Delivery {
@@ -88,6 +96,8 @@ export interface Simulator {
 	tasks: Map<string, SimulatedTask>;
 	count(method: string, pathPrefix?: string): number;
 	posts(): LoggedRequest[];
+	/** The most requests matching `filter` that were being answered at the same moment. */
+	maxInFlight(filter?: (request: LoggedRequest) => boolean): number;
 	/** The task as GET returns it. */
 	// eslint-disable-next-line @typescript-eslint/no-explicit-any
 	getTask(id: string): any;
@@ -117,7 +127,17 @@ export interface WavInfo {
 /** Reads a PCM WAV's format and length; throws on anything else. */
 export function parseWav(buffer: Buffer): WavInfo;
 
-export function wavHeader(format: { sampleRate: number; channels: number; bitsPerSample?: number; dataBytes: number }): Buffer;
-export function songChunks(options: { seconds: number; sampleRate?: number; channels?: number; seed?: string }): Generator<Buffer>;
+export function wavHeader(format: {
+	sampleRate: number;
+	channels: number;
+	bitsPerSample?: number;
+	dataBytes: number;
+}): Buffer;
+export function songChunks(options: {
+	seconds: number;
+	sampleRate?: number;
+	channels?: number;
+	seed?: string;
+}): Generator<Buffer>;
 export function dataBytesFor(seconds: number, sampleRate: number, channels: number): number;
 export const TASK_SECONDS: Record<string, number>;

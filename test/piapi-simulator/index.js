@@ -262,6 +262,7 @@ async function startSimulator(options = {}) {
 
 	function send(res, entry, status, body, headers = {}) {
 		entry.status = status;
+		entry.doneAt = Date.now();
 		const text = typeof body === 'string' ? body : JSON.stringify(body);
 		res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
 		res.end(text);
@@ -269,6 +270,7 @@ async function startSimulator(options = {}) {
 
 	function drop(req, entry) {
 		entry.status = null;
+		entry.doneAt = Date.now();
 		req.socket.destroy();
 	}
 
@@ -276,6 +278,7 @@ async function startSimulator(options = {}) {
 		const b = task.behaviour;
 		const seconds = b.audioSeconds ?? TASK_SECONDS[task.body.task_type] ?? 95;
 		entry.status = 200;
+		entry.doneAt = Date.now();
 		res.writeHead(200, {
 			'content-type': b.audioContentType,
 			'content-length': 44 + dataBytesFor(seconds, config.sampleRate, config.channels),
@@ -339,6 +342,7 @@ async function startSimulator(options = {}) {
 			status: null,
 			fault: null,
 			at: Date.now(),
+			doneAt: null,
 		};
 		state.requests.push(entry);
 
@@ -435,6 +439,18 @@ async function startSimulator(options = {}) {
 		/** Requests with this method whose path starts with `prefix`. */
 		count(method, prefix = '') {
 			return state.requests.filter((r) => r.method === method && r.path.startsWith(prefix)).length;
+		},
+		/** The most requests matching `filter` that were being answered at the same moment. */
+		maxInFlight(filter = () => true) {
+			const edges = [];
+			for (const r of state.requests.filter(filter)) {
+				edges.push([r.at, 1], [r.doneAt ?? Infinity, -1]);
+			}
+			edges.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+			let current = 0;
+			let max = 0;
+			for (const [, step] of edges) max = Math.max(max, (current += step));
+			return max;
 		},
 		/** The create-task requests. */
 		posts() {

@@ -1,7 +1,9 @@
 import { detectAudioFormat, extensionOf, sniffAudio } from '../../nodes/shared/audio';
 
 const bytes = (...parts: Array<string | number[]>) =>
-	Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'latin1') : Buffer.from(p))));
+	Buffer.concat(
+		parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'latin1') : Buffer.from(p))),
+	);
 
 describe('sniffAudio', () => {
 	it.each([
@@ -27,21 +29,31 @@ describe('detectAudioFormat', () => {
 	const wav = bytes('RIFF', [0, 0, 0, 0], 'WAVE');
 
 	it('trusts the bytes over a wrong Content-Type and URL', () => {
-		expect(detectAudioFormat({ bytes: wav, contentType: 'audio/mpeg', url: 'https://x.test/a.mp3' })).toEqual({
+		expect(
+			detectAudioFormat({ bytes: wav, contentType: 'audio/mpeg', url: 'https://x.test/a.mp3' }),
+		).toEqual({
 			mimeType: 'audio/wav',
 			extension: 'wav',
 		});
 	});
 
 	it('falls back to Content-Type (with parameters), then to the URL extension', () => {
-		expect(detectAudioFormat({ bytes: bytes('????'), contentType: 'audio/x-flac; charset=binary' })?.extension).toBe(
-			'flac',
-		);
-		expect(detectAudioFormat({ contentType: 'application/octet-stream', url: 'https://x.test/a.MP3?sig=1' })).toEqual({
+		expect(
+			detectAudioFormat({ bytes: bytes('????'), contentType: 'audio/x-flac; charset=binary' })
+				?.extension,
+		).toBe('flac');
+		expect(
+			detectAudioFormat({
+				contentType: 'application/octet-stream',
+				url: 'https://x.test/a.MP3?sig=1',
+			}),
+		).toEqual({
 			mimeType: 'audio/mpeg',
 			extension: 'mp3',
 		});
-		expect(detectAudioFormat({ contentType: 'text/html', url: 'https://x.test/file' })).toBeUndefined();
+		expect(
+			detectAudioFormat({ contentType: 'text/html', url: 'https://x.test/file' }),
+		).toBeUndefined();
 	});
 
 	it('reads extensions from paths and names', () => {

@@ -1,7 +1,16 @@
 import { RETRY } from '../../nodes/shared/constants';
-import { isRetryable, parseRetryAfter, retryDelayMs, type Failure } from '../../nodes/shared/transport/retry';
+import {
+	isRetryable,
+	parseRetryAfter,
+	retryDelayMs,
+	type Failure,
+} from '../../nodes/shared/transport/retry';
 
-const http = (status: number, retryAfterMs?: number): Failure => ({ kind: 'http', status, retryAfterMs });
+const http = (status: number, retryAfterMs?: number): Failure => ({
+	kind: 'http',
+	status,
+	retryAfterMs,
+});
 
 describe('retry policy', () => {
 	it.each<[string, Failure, boolean, boolean]>([
@@ -25,8 +34,12 @@ describe('retry policy', () => {
 		const failure = http(503);
 		expect(retryDelayMs(failure, 1, true, () => 0)).toBe(RETRY.baseDelayMs);
 		expect(retryDelayMs(failure, 2, true, () => 0)).toBe(RETRY.baseDelayMs * 2);
-		expect(retryDelayMs(failure, 2, true, () => 1)).toBe(RETRY.baseDelayMs * 2 * (1 - RETRY.jitter));
-		expect(retryDelayMs({ kind: 'timeout' }, 4, true, () => 0)).toBe(Math.min(RETRY.maxDelayMs, RETRY.baseDelayMs * 8));
+		expect(retryDelayMs(failure, 2, true, () => 1)).toBe(
+			RETRY.baseDelayMs * 2 * (1 - RETRY.jitter),
+		);
+		expect(retryDelayMs({ kind: 'timeout' }, 4, true, () => 0)).toBe(
+			Math.min(RETRY.maxDelayMs, RETRY.baseDelayMs * 8),
+		);
 		expect(retryDelayMs(failure, RETRY.maxAttempts, true)).toBeUndefined();
 	});
 

@@ -43,8 +43,13 @@ describe('checkLyrics', () => {
 	});
 
 	it('requires increasing timestamps and names both lines', () => {
-		const { problems } = checkLyrics('[00:10.00] a\n\n[00:20.00] b\n[00:20.00] c', 'txt2audio-base');
-		expect(problems).toEqual(['line 4: [00:20.00] is not later than line 3; timestamps must increase']);
+		const { problems } = checkLyrics(
+			'[00:10.00] a\n\n[00:20.00] b\n[00:20.00] c',
+			'txt2audio-base',
+		);
+		expect(problems).toEqual([
+			'line 4: [00:20.00] is not later than line 3; timestamps must increase',
+		]);
 	});
 
 	it('rejects lines past the end of the song, by task type', () => {
@@ -63,7 +68,11 @@ describe('generateInputSchema', () => {
 		expect(problemOf({})).toBeUndefined();
 		expect(problemOf({ stylePrompt: '', lyrics: '[00:05.00] hi' })).toBeUndefined();
 		expect(
-			problemOf({ stylePrompt: '', referenceAudio: 'url', referenceAudioUrl: 'https://x.test/a.mp3' }),
+			problemOf({
+				stylePrompt: '',
+				referenceAudio: 'url',
+				referenceAudioUrl: 'https://x.test/a.mp3',
+			}),
 		).toBeUndefined();
 	});
 
@@ -96,7 +105,9 @@ describe('generateInputSchema', () => {
 	});
 
 	it('accepts a reference URL without an extension, and checks the callback URL', () => {
-		expect(problemOf({ referenceAudio: 'url', referenceAudioUrl: 'https://cdn.test/file?id=3' })).toBeUndefined();
+		expect(
+			problemOf({ referenceAudio: 'url', referenceAudioUrl: 'https://cdn.test/file?id=3' }),
+		).toBeUndefined();
 		expect(problemOf({ callbackUrl: 'javascript:alert(1)' })).toEqual({
 			field: 'callbackUrl',
 			message: 'must be an http(s) URL',

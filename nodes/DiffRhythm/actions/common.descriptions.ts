@@ -1,4 +1,6 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import type { OutputOptions } from '../../shared/output';
 
 /** Song fields shared by Generate and Generate and Wait. */
 export const songFields: INodeProperties[] = [
@@ -109,3 +111,19 @@ export const downloadOff: INodeProperties[] = [
 	},
 	binaryPropertyName,
 ];
+
+/** Reads the download fields above for one item. */
+export function outputOptionsOf(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	downloadByDefault: boolean,
+): OutputOptions {
+	return {
+		downloadAudio: context.getNodeParameter(
+			'downloadAudio',
+			itemIndex,
+			downloadByDefault,
+		) as boolean,
+		binaryPropertyName: context.getNodeParameter('binaryPropertyName', itemIndex, 'data') as string,
+	};
+}

@@ -7,7 +7,7 @@ import { taskToItem } from '../../shared/output';
 import { mapWithConcurrency } from '../../shared/sleep';
 import { statusPhase } from '../../shared/task';
 import { strategyFor, type WaitOptions } from '../wait';
-import { downloadOn, songFields } from './common.descriptions';
+import { downloadOn, outputOptionsOf, songFields } from './common.descriptions';
 import { buildCreateTaskBody, createAll, prepareAll } from './submit';
 import { asNodeError, isError, type Step } from './types';
 
@@ -87,14 +87,12 @@ export async function execute(
 				return { itemIndex, error: taskFailedError(this.getNode(), task, itemIndex) };
 			}
 			try {
-				const value = await taskToItem.call(this, task, itemIndex, {
-					downloadAudio: this.getNodeParameter('downloadAudio', itemIndex, true) as boolean,
-					binaryPropertyName: this.getNodeParameter(
-						'binaryPropertyName',
-						itemIndex,
-						'data',
-					) as string,
-				});
+				const value = await taskToItem.call(
+					this,
+					task,
+					itemIndex,
+					outputOptionsOf(this, itemIndex, true),
+				);
 				return { itemIndex, value };
 			} catch (error) {
 				return { itemIndex, error: asNodeError(this, error, itemIndex) };

@@ -5,7 +5,7 @@ import { fetchTask } from '../../shared/api';
 import { inputError } from '../../shared/errors';
 import { taskToItem } from '../../shared/output';
 import { FIELD_LABELS } from '../validation';
-import { downloadOff } from './common.descriptions';
+import { downloadOff, outputOptionsOf } from './common.descriptions';
 import { asNodeError, type Step } from './types';
 
 const properties: INodeProperties[] = [
@@ -42,14 +42,12 @@ export async function execute(
 				);
 			}
 			const task = await fetchTask.call(this, taskId, itemIndex);
-			const value = await taskToItem.call(this, task, itemIndex, {
-				downloadAudio: this.getNodeParameter('downloadAudio', itemIndex, false) as boolean,
-				binaryPropertyName: this.getNodeParameter(
-					'binaryPropertyName',
-					itemIndex,
-					'data',
-				) as string,
-			});
+			const value = await taskToItem.call(
+				this,
+				task,
+				itemIndex,
+				outputOptionsOf(this, itemIndex, false),
+			);
 			steps.push({ itemIndex, value });
 		} catch (error) {
 			steps.push({ itemIndex, error: asNodeError(this, error, itemIndex) });

@@ -95,7 +95,7 @@ export async function buildCreateTaskBody(
 	return body;
 }
 
-/** The credential's webhook secret, sent with callback URLs so the PiAPI Trigger can check it. */
+/** The credential's webhook secret, sent with callback URLs so the receiver can check it. */
 export async function credentialWebhookSecret(this: IExecuteFunctions): Promise<string> {
 	const credentials = await this.getCredentials(CREDENTIAL_TYPE);
 	return typeof credentials.webhookSecret === 'string' ? credentials.webhookSecret : '';
