@@ -26,7 +26,8 @@ export class DiffRhythm implements INodeType {
 		},
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{$parameter["operation"]}}',
+		subtitle:
+			'={{ $parameter["operation"] === "generate" ? "Generate" : $parameter["operation"] === "getTask" ? "Get Task" : "Generate and Wait" }}',
 		description: "Make songs from lyrics and a style with PiAPI's DiffRhythm",
 		defaults: { name: 'DiffRhythm' },
 		usableAsTool: true,
