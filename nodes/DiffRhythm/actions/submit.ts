@@ -2,9 +2,10 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { sniffAudio } from '../../shared/audio';
 import {
-	DIFFRHYTHM_MODEL,
-	REFERENCE_AUDIO_MAX_BYTES,
 	CREDENTIAL_TYPE,
+	DIFFRHYTHM_MODEL,
+	REFERENCE_AUDIO_FORMATS,
+	REFERENCE_AUDIO_MAX_BYTES,
 } from '../../shared/constants';
 import { inputError } from '../../shared/errors';
 import type { CreateTaskBody, PiApiTask, WebhookConfig } from '../../shared/interfaces';
@@ -39,7 +40,7 @@ async function referenceAudioData(this: IExecuteFunctions, itemIndex: number): P
 		);
 	}
 	const format = sniffAudio(buffer);
-	if (!format || !['mp3', 'wav', 'flac'].includes(format.extension)) {
+	if (!format || !(REFERENCE_AUDIO_FORMATS as readonly string[]).includes(format.extension)) {
 		throw inputError(
 			this.getNode(),
 			FIELD_LABELS.referenceAudio,
