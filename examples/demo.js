@@ -9,7 +9,7 @@ const fs = require('fs');
 const path = require('path');
 
 const { logs, runWorkflow } = require('../test/harness');
-const { startSimulator, parseWav } = require('../test/piapi-simulator');
+const { startSimulator, parseWav } = require('../test/simulator');
 
 async function main() {
 	const workflow = JSON.parse(fs.readFileSync(path.join(__dirname, 'generate-song.workflow.json'), 'utf8'));

@@ -1,4 +1,4 @@
-import { startSimulator } from '../piapi-simulator';
+import { startSimulator } from '../simulator';
 import { API_KEY, expectNoSecrets, GENERATE_AND_WAIT, runNode, useSimulator } from './helpers';
 
 const sim = useSimulator({ pendingMs: 50, renderMs: 600, audioSeconds: 1 });

@@ -1,5 +1,5 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-globals */
-import { parseWav, startSimulator } from '../piapi-simulator';
+import { parseWav, startSimulator } from '../simulator';
 import {
 	API_KEY,
 	expectNoSecrets,

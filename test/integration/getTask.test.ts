@@ -1,4 +1,4 @@
-import { parseWav } from '../piapi-simulator';
+import { parseWav } from '../simulator';
 import { resolveCredentialExpression, loadPackage } from '../harness';
 import { API_KEY, LYRICS, runNode, until, useSimulator } from './helpers';
 
@@ -25,7 +25,7 @@ describe('Get Task', () => {
 
 	it('downloads the audio of a completed task when asked', async () => {
 		const taskId = await createdTaskId();
-		await until(() => sim.getTask(taskId).status === 'completed');
+		await until(() => sim.getTask(taskId)?.status === 'completed');
 		const plain = await runNode(sim, { operation: 'getTask', taskId });
 		expect(plain.output('DiffRhythm')![0].binary).toBeUndefined();
 		const result = await runNode(sim, {

@@ -3,7 +3,7 @@
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { diffRhythmWorkflow, logs, runWorkflow, type RunResult } from '../harness';
-import { startSimulator, type Simulator, type SimulatorOptions } from '../piapi-simulator';
+import { startSimulator, type Simulator, type SimulatorOptions } from '../simulator';
 
 /** Secrets of the test credential; no output, error or log line may contain them. */
 export const API_KEY = 'sk-test-5f1c9e0a7b3d42e8';
