@@ -41,11 +41,31 @@ export const RETRY = {
 	jitter: 0.25,
 } as const;
 
-/** Adaptive polling: the first check comes soon (DiffRhythm often renders in ~10-30 s), then backs off. */
+/**
+ * Adaptive polling (see nodes/DiffRhythm/wait/schedule.ts): a back-off that restarts when the
+ * render starts, and a check landed on the predicted end once a song of the same type finished.
+ */
 export const POLL = {
+	/** First check after creation or after the render started; also the shortest back-off step. */
 	firstDelayMs: 2_000,
-	growth: 1.3,
+	/** Each back-off step is this fraction of the time spent in the phase so far. */
+	backoff: 0.4,
+	/** Longest pause between two checks of one task. */
 	maxDelayMs: 15_000,
+	/** First re-check of a song that is later than predicted. */
+	lateDelayMs: 1_000,
+	/** The predicted check comes this long after the predicted end (timer and network slack). */
+	expectedMarginMs: 300,
+	/** Tasks due within this window are checked in the same round. */
+	coalesceMs: 100,
+	/** Never check one task twice within this. */
+	minGapMs: 500,
+	/** The plan is revised at least this often while sleeping (other executions may have learned). */
+	replanMs: 1_000,
+	/** Render times remembered per model and task type. */
+	historySize: 8,
+	/** Longer "renders" are not learned from (a task stuck for hours says nothing about the next). */
+	maxLearnedRenderMs: 7_200_000,
 	/** A user-set interval below this would only burn requests. */
 	minFixedDelayMs: 1_000,
 } as const;

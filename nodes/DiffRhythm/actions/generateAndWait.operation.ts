@@ -46,7 +46,7 @@ const properties: INodeProperties[] = [
 				typeOptions: { minValue: 0, maxValue: 300 },
 				default: 0,
 				description:
-					'Seconds between status checks. 0 is adaptive: checks start about 2 s apart and back off to 15 s.',
+					'Seconds between status checks. 0 is adaptive: checks start 2 s apart and back off to 15 s; once a song has finished, the next ones are checked when they should be done.',
 			},
 		],
 	},

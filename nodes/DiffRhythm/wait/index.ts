@@ -7,7 +7,7 @@ import { pollStrategy } from './poll';
 /** What Generate and Wait's options say about waiting. */
 export interface WaitOptions {
 	maxWaitSeconds: number;
-	/** Seconds between checks; 0 means adaptive (start near 2 s, back off to 15 s). */
+	/** Seconds between checks; 0 means adaptive (schedule.ts). */
 	pollIntervalSeconds: number;
 	/** Requests to PiAPI in flight at once. */
 	concurrency: number;

@@ -8,21 +8,13 @@ import { mapWithConcurrency, sleepUnlessAborted } from '../../shared/sleep';
 import { isKnownStatus, statusPhase } from '../../shared/task';
 import { asNodeError, isError, type Step } from '../actions/types';
 import type { WaitOptions, WaitStrategy } from './index';
+import { clockOf, nextCheckAt, type PollClock, renderHistory, ServerClock } from './schedule';
 
 /**
- * Delay before check number `round` (0-based). Adaptive by default: DiffRhythm often finishes in
- * 10-30 s, so early checks are close together and later ones spread out, bounding the requests a
- * long render costs. A fixed interval is honoured but never below one second.
- */
-export function pollDelayMs(round: number, fixedSeconds: number): number {
-	if (fixedSeconds > 0) return Math.max(POLL.minFixedDelayMs, fixedSeconds * 1000);
-	return Math.min(POLL.maxDelayMs, Math.round(POLL.firstDelayMs * POLL.growth ** round));
-}
-
-/**
- * In-process wait: all open tasks are checked together each round (at most `concurrency` requests
- * at once) until each is terminal, the budget runs out, or the execution is cancelled. It never
- * sleeps after the last task settles and never creates anything.
+ * In-process wait: each open task is checked when its schedule says (schedule.ts), tasks due
+ * together in one round of at most `concurrency` requests, until each is terminal, the budget
+ * runs out, or the execution is cancelled. It never sleeps after the last task settles, never
+ * sleeps past the budget, and never creates anything.
  */
 export const pollStrategy: WaitStrategy = {
 	async wait(this: IExecuteFunctions, created, options: WaitOptions) {
@@ -30,11 +22,13 @@ export const pollStrategy: WaitStrategy = {
 		const started = Date.now();
 		const deadline = started + options.maxWaitSeconds * 1000;
 		const results = new Map<number, Step<PiApiTask>>();
-		const open = new Map<number, PiApiTask>();
+		const open = new Map<number, { task: PiApiTask; clock: PollClock }>();
 		const warned = new Set<string>();
+		const serverClock = new ServerClock();
 
-		const observe = (itemIndex: number, task: PiApiTask, previous?: PiApiTask) => {
-			if (previous?.status !== task.status) {
+		const observe = (itemIndex: number, task: PiApiTask, seenAt: number, previous?: PollClock) => {
+			const last = open.get(itemIndex)?.task;
+			if (last?.status !== task.status) {
 				this.logger.info(`DiffRhythm item ${itemIndex}: task ${task.task_id} is ${task.status}`);
 			}
 			const status = String(task.status);
@@ -42,38 +36,54 @@ export const pollStrategy: WaitStrategy = {
 				warned.add(status);
 				this.logger.warn(`DiffRhythm: PiAPI reported an unknown status "${status}"; still waiting`);
 			}
-			if (statusPhase(task.status) === 'waiting') open.set(itemIndex, task);
-			else {
-				open.delete(itemIndex);
-				results.set(itemIndex, { itemIndex, value: task });
+			const phase = statusPhase(task.status);
+			if (phase === 'waiting') {
+				open.set(itemIndex, { task, clock: clockOf(task, seenAt, serverClock, previous) });
+				return;
 			}
+			if (phase === 'completed') renderHistory.record(task);
+			open.delete(itemIndex);
+			results.set(itemIndex, { itemIndex, value: task });
 		};
+		const dueAt = ({ task, clock }: { task: PiApiTask; clock: PollClock }) =>
+			Math.min(
+				deadline,
+				nextCheckAt(clock, renderHistory.expected(task), options.pollIntervalSeconds),
+			);
 		const giveUp = (make: (task: PiApiTask, itemIndex: number) => Step<PiApiTask>) => {
-			for (const [itemIndex, task] of open) results.set(itemIndex, make(task, itemIndex));
+			for (const [itemIndex, { task }] of open) results.set(itemIndex, make(task, itemIndex));
 			open.clear();
 		};
 
+		// The create answers arrived just before this: the tightest bound on the clock offset.
+		for (const step of created) if (!isError(step)) serverClock.observeTask(step.value, started);
 		for (const step of created) {
 			if (isError(step)) results.set(step.itemIndex, step);
-			else observe(step.itemIndex, step.value);
+			else observe(step.itemIndex, step.value, started);
 		}
 
-		for (let round = 0; open.size > 0; round++) {
-			const pause = Math.min(
-				pollDelayMs(round, options.pollIntervalSeconds),
-				Math.max(0, deadline - Date.now()),
-			);
-			if (!(await sleepUnlessAborted(pause, signal))) break;
-			await mapWithConcurrency([...open], options.concurrency, async ([itemIndex, last]) => {
+		while (open.size > 0) {
+			const now = Date.now();
+			const next = Math.min(...[...open.values()].map(dueAt));
+			if (next > now) {
+				// Re-planned at least every POLL.replanMs: a song finishing elsewhere may move the plan.
+				if (!(await sleepUnlessAborted(Math.min(next - now, POLL.replanMs), signal))) break;
+				continue;
+			}
+			const due = [...open].filter(([, entry]) => dueAt(entry) <= now + POLL.coalesceMs);
+			await mapWithConcurrency(due, options.concurrency, async ([itemIndex, { task, clock }]) => {
 				try {
-					observe(itemIndex, await fetchTask.call(this, last.task_id, itemIndex), last);
+					const fresh = await fetchTask.call(this, task.task_id, itemIndex);
+					const seenAt = Date.now();
+					serverClock.observeTask(fresh, seenAt);
+					observe(itemIndex, fresh, seenAt, clock);
 				} catch (error) {
 					if (signal?.aborted) return;
 					open.delete(itemIndex);
 					const nodeError = asNodeError(this, error, itemIndex);
 					results.set(itemIndex, {
 						itemIndex,
-						error: attachTask(nodeError, last.task_id, String(last.status)),
+						error: attachTask(nodeError, task.task_id, String(task.status)),
 					});
 				}
 			});

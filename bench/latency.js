@@ -1,0 +1,113 @@
+/**
+ * Completion-to-output latency and GETs per task, for one simulated generation time, in one
+ * process: one simulator, every mode side by side, `--tasks` executions per mode started at
+ * random phases within `--phase` seconds.
+ *
+ *   node bench/latency.js --seconds 90 [--tasks 8] [--phase 10] [--render-jitter 0]
+ *                         [--modes poll,fixed5,loop10]
+ *
+ * Generation time of a task = its queue time (`pending`, uniform 0.2-5.2 s, so that completions
+ * fall at every phase of a fixed poller's interval) + its render time (`processing`, the
+ * configured generation time minus the mean queue time, times a uniform factor of
+ * 1 ± render-jitter). Its mean is the configured generation time.
+ *
+ * Latency of a task = the moment its output was in hand (the n8n execution finished, or the
+ * model's download finished) minus the moment the simulator completed it (its `ended_at`).
+ * Prints one JSON line.
+ */
+'use strict';
+
+const { diffRhythmWorkflow, runWorkflow } = require('../test/harness');
+const { startSimulator } = require('../test/simulator');
+const { API_KEY, LYRICS, arg, fixedIntervalPoller, sleep } = require('./lib');
+
+const MODES = {
+	/** This package, Generate and Wait, default (adaptive) poll schedule. */
+	poll: async (sim, stylePrompt, maxWaitSeconds) => {
+		const result = await runWorkflow({
+			workflow: diffRhythmWorkflow({
+				operation: 'generateAndWait',
+				taskType: 'txt2audio-base',
+				lyrics: LYRICS,
+				stylePrompt,
+				downloadAudio: true,
+				binaryPropertyName: 'data',
+				options: { maxWaitSeconds },
+			}),
+			credentials: { piApiApi: { apiKey: API_KEY, baseUrl: sim.url } },
+		});
+		const doneAt = Date.now();
+		if (result.status !== 'success') throw new Error(`poll run failed: ${result.error?.message}`);
+		const [item] = result.output('DiffRhythm');
+		if (!item.binary?.data) throw new Error('poll run returned no audio');
+		return { taskId: item.json.task_id, doneAt };
+	},
+	/** Model: existing PiAPI community nodes, GET every 5 s, at most 60 times. */
+	fixed5: async (sim, stylePrompt) =>
+		await fixedIntervalPoller(sim.url, { intervalMs: 5000, maxChecks: 60, stylePrompt }),
+	/** Model: an n8n HTTP Request → Wait (10 s) → IF loop. */
+	loop10: async (sim, stylePrompt) =>
+		await fixedIntervalPoller(sim.url, { intervalMs: 10_000, stylePrompt }),
+};
+
+async function main() {
+	const seconds = Number(arg('seconds', '10'));
+	const tasks = Number(arg('tasks', '8'));
+	const phaseSeconds = Number(arg('phase', '10'));
+	const modes = arg('modes', Object.keys(MODES).join(',')).split(',');
+	const renderJitter = Number(arg('render-jitter', '0'));
+	const queue = { min: 200, max: 5200 };
+	const renderMs = seconds * 1000 - (queue.min + queue.max) / 2;
+	const uniform = (low, high) => low + Math.random() * (high - low);
+	const sim = await startSimulator({
+		apiKey: API_KEY,
+		audioSeconds: 1,
+		behaviour: () => ({
+			pendingMs: Math.round(uniform(queue.min, queue.max)),
+			renderMs: Math.round(renderMs * uniform(1 - renderJitter, 1 + renderJitter)),
+		}),
+	});
+	const maxWaitSeconds = Math.ceil(seconds + phaseSeconds + 300);
+	const runs = [];
+	for (const mode of modes) {
+		for (let i = 0; i < tasks; i++) {
+			const offset = Math.random() * phaseSeconds * 1000;
+			const stylePrompt = `bench ${mode} ${i}`;
+			runs.push(
+				sleep(offset)
+					.then(() => MODES[mode](sim, stylePrompt, maxWaitSeconds))
+					.then((outcome) => ({ mode, offsetMs: Math.round(offset), ...outcome })),
+			);
+		}
+	}
+	const outcomes = await Promise.all(runs);
+	const byMode = {};
+	for (const outcome of outcomes) {
+		const record = sim.tasks.get(outcome.taskId);
+		const gets = sim.requests.filter(
+			(r) => r.method === 'GET' && r.path === `/api/v1/task/${outcome.taskId}`,
+		).length;
+		(byMode[outcome.mode] ??= []).push({
+			latencyMs: outcome.doneAt - record.endedAt,
+			gets,
+			generationMs: record.endedAt - record.createdAt,
+			endedAt: record.endedAt,
+			offsetMs: outcome.offsetMs,
+		});
+	}
+	// The first task of the process to complete had no render history to go by.
+	for (const list of Object.values(byMode)) {
+		list.sort((a, b) => a.endedAt - b.endedAt);
+		list.forEach((entry, index) => (entry.first = index === 0));
+	}
+	const posts = sim.posts().length;
+	await sim.close();
+	process.stdout.write(
+		`${JSON.stringify({ seconds, tasks, phaseSeconds, renderJitter, posts, expectedPosts: outcomes.length, modes: byMode })}\n`,
+	);
+}
+
+main().catch((error) => {
+	console.error(error);
+	process.exit(1);
+});
