@@ -1,10 +1,16 @@
 /**
  * Completion-to-output latency and GETs per task, for one simulated generation time, in one
- * process: one simulator, every mode side by side, `--tasks` executions per mode started at
- * random phases within `--phase` seconds.
+ * process: one simulator, every mode side by side.
  *
- *   node bench/latency.js --seconds 90 [--tasks 8] [--phase 10] [--render-jitter 0]
- *                         [--modes poll,fixed5,loop10]
+ *   node bench/latency.js --seconds 90 [--tasks 6] [--phase 10] [--warm-after 30]
+ *                         [--render-jitter 0] [--modes poll,fixed5,loop10]
+ *
+ * Each mode runs two waves of `--tasks` executions, each execution started at a random moment:
+ * - `cold`: within the first `--phase` seconds, when this process has not seen a song finish
+ *   (an n8n instance just started);
+ * - `warm`: within `--phase` seconds from `--warm-after` seconds on. By the time these songs end,
+ *   songs of the first wave have finished (an n8n instance that has been generating songs).
+ * Only Poll mode learns from finished songs; for the other modes both waves are alike.
  *
  * Generation time of a task = its queue time (`pending`, uniform 0.2-5.2 s, so that completions
  * fall at every phase of a fixed poller's interval) + its render time (`processing`, the
@@ -52,8 +58,9 @@ const MODES = {
 
 async function main() {
 	const seconds = Number(arg('seconds', '10'));
-	const tasks = Number(arg('tasks', '8'));
+	const tasks = Number(arg('tasks', '6'));
 	const phaseSeconds = Number(arg('phase', '10'));
+	const warmAfterSeconds = Number(arg('warm-after', String(phaseSeconds + 20)));
 	const modes = arg('modes', Object.keys(MODES).join(',')).split(',');
 	const renderJitter = Number(arg('render-jitter', '0'));
 	const queue = { min: 200, max: 5200 };
@@ -67,17 +74,20 @@ async function main() {
 			renderMs: Math.round(renderMs * uniform(1 - renderJitter, 1 + renderJitter)),
 		}),
 	});
-	const maxWaitSeconds = Math.ceil(seconds + phaseSeconds + 300);
+	const maxWaitSeconds = Math.ceil(seconds * 1.5 + 300);
 	const runs = [];
+	const waves = { cold: 0, warm: warmAfterSeconds * 1000 };
 	for (const mode of modes) {
-		for (let i = 0; i < tasks; i++) {
-			const offset = Math.random() * phaseSeconds * 1000;
-			const stylePrompt = `bench ${mode} ${i}`;
-			runs.push(
-				sleep(offset)
-					.then(() => MODES[mode](sim, stylePrompt, maxWaitSeconds))
-					.then((outcome) => ({ mode, offsetMs: Math.round(offset), ...outcome })),
-			);
+		for (const [wave, waveStart] of Object.entries(waves)) {
+			for (let i = 0; i < tasks; i++) {
+				const offset = waveStart + Math.random() * phaseSeconds * 1000;
+				const stylePrompt = `bench ${mode} ${wave} ${i}`;
+				runs.push(
+					sleep(offset)
+						.then(() => MODES[mode](sim, stylePrompt, maxWaitSeconds))
+						.then((outcome) => ({ mode, wave, offsetMs: Math.round(offset), ...outcome })),
+				);
+			}
 		}
 	}
 	const outcomes = await Promise.all(runs);
@@ -93,17 +103,20 @@ async function main() {
 			generationMs: record.endedAt - record.createdAt,
 			endedAt: record.endedAt,
 			offsetMs: outcome.offsetMs,
+			wave: outcome.wave,
 		});
 	}
-	// The first task of the process to complete had no render history to go by.
-	for (const list of Object.values(byMode)) {
-		list.sort((a, b) => a.endedAt - b.endedAt);
-		list.forEach((entry, index) => (entry.first = index === 0));
-	}
+	for (const list of Object.values(byMode)) list.sort((a, b) => a.endedAt - b.endedAt);
+	// Whether Poll mode had really collected a song before the second wave's songs ended.
+	const pollOutcomes = outcomes.filter((o) => o.mode === 'poll');
+	const firstCollected = Math.min(...pollOutcomes.map((o) => o.doneAt));
+	const warmAfterFirstSong = pollOutcomes
+		.filter((o) => o.wave === 'warm')
+		.every((o) => sim.tasks.get(o.taskId).endedAt > firstCollected);
 	const posts = sim.posts().length;
 	await sim.close();
 	process.stdout.write(
-		`${JSON.stringify({ seconds, tasks, phaseSeconds, renderJitter, posts, expectedPosts: outcomes.length, modes: byMode })}\n`,
+		`${JSON.stringify({ seconds, tasks, phaseSeconds, warmAfterSeconds, renderJitter, warmAfterFirstSong, posts, expectedPosts: outcomes.length, modes: byMode })}\n`,
 	);
 }
 

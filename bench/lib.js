@@ -74,7 +74,8 @@ async function api(baseUrl, method, route, body) {
 		body: body === undefined ? undefined : JSON.stringify(body),
 	});
 	const json = await response.json();
-	if (!response.ok || json.code !== 200) throw new Error(`${method} ${route}: HTTP ${response.status}`);
+	if (!response.ok || json.code !== 200)
+		throw new Error(`${method} ${route}: HTTP ${response.status}`);
 	return json.data;
 }
 
@@ -98,7 +99,11 @@ function createBody(stylePrompt) {
 async function fixedIntervalPoller(baseUrl, { intervalMs, maxChecks = Infinity, stylePrompt }) {
 	const task = await api(baseUrl, 'POST', '/api/v1/task', createBody(stylePrompt));
 	let current = task;
-	for (let check = 0; check < maxChecks && !TERMINAL.has(String(current.status).toLowerCase()); check++) {
+	for (
+		let check = 0;
+		check < maxChecks && !TERMINAL.has(String(current.status).toLowerCase());
+		check++
+	) {
 		await sleep(intervalMs);
 		current = await api(baseUrl, 'GET', `/api/v1/task/${task.task_id}`);
 	}

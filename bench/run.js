@@ -1,0 +1,438 @@
+/**
+ * `npm run bench`: runs every benchmark against the PiAPI simulator, each measurement in fresh
+ * processes, and writes bench/results.json and bench/results.md (the README's table; a full run
+ * also refreshes the README between its bench markers).
+ *
+ *   node bench/run.js [--quick] [--runs N] [--only latency,batch,memory]
+ *
+ * `--quick` (or BENCH_QUICK=1) is a smoke run with short durations and one run of each: it checks
+ * that the benchmarks work; its figures mean nothing and go to bench/results.quick.json only.
+ * Never a test: timings are reported, not asserted.
+ */
+'use strict';
+
+const fs = require('fs');
+const path = require('path');
+const { spawn } = require('child_process');
+
+const {
+	QUICK,
+	ROOT,
+	API_KEY,
+	arg,
+	machine,
+	median,
+	percentile,
+	round,
+	runChild,
+} = require('./lib');
+
+const PLAN = QUICK
+	? {
+			runs: 1,
+			latency: { seconds: [4, 8], tasks: 2, phase: 2, warmAfter: 5, jitter: [] },
+			batch: { items: 20, concurrency: 10, seconds: 1 },
+			memory: { songSeconds: 30 },
+		}
+	: {
+			runs: 3,
+			latency: { seconds: [10, 30, 90], tasks: 6, phase: 10, warmAfter: 30, jitter: [90] },
+			batch: { items: 50, concurrency: 10, seconds: 3 },
+			memory: { songSeconds: 595 },
+		};
+PLAN.runs = Number(arg('runs', String(PLAN.runs)));
+const ONLY = arg('only', 'latency,batch,memory').split(',');
+
+const TARGETS = {
+	pollP50Seconds: 1.5,
+	pollGets90: 15,
+	suspendP50Seconds: 0.3,
+	suspendGets: 1,
+	batchRatio: 1.3,
+	memoryGrowthMB: 40,
+};
+
+const log = (message) => process.stderr.write(`[bench] ${message}\n`);
+
+// -- Latency --------------------------------------------------------------------------------------
+
+function summariseLatency(runs) {
+	// runs: array over runs of array of latency.js results
+	const groups = new Map();
+	for (const runResults of runs) {
+		for (const result of runResults) {
+			const config = `${result.seconds}|${result.renderJitter}`;
+			for (const [mode, tasks] of Object.entries(result.modes)) {
+				const subsets =
+					mode === 'poll'
+						? {
+								warm: tasks.filter((t) => t.wave === 'warm'),
+								cold: tasks.filter((t) => t.wave === 'cold'),
+							}
+						: { all: tasks };
+				for (const [wave, list] of Object.entries(subsets)) {
+					const key = `${config}|${mode}|${wave}`;
+					if (!groups.has(key))
+						groups.set(key, {
+							seconds: result.seconds,
+							renderJitter: result.renderJitter,
+							mode,
+							wave,
+							perRun: [],
+						});
+					const latency = list.map((t) => t.latencyMs / 1000);
+					const gets = list.map((t) => t.gets);
+					groups.get(key).perRun.push({
+						tasks: list.length,
+						p50: percentile(latency, 50),
+						p95: percentile(latency, 95),
+						getsMedian: median(gets),
+						getsMax: Math.max(...gets),
+						warmAfterFirstSong: result.warmAfterFirstSong,
+						duplicatePosts: result.posts - result.expectedPosts,
+					});
+				}
+			}
+		}
+	}
+	return [...groups.values()].map((group) => ({
+		seconds: group.seconds,
+		renderJitter: group.renderJitter,
+		mode: group.mode,
+		wave: group.wave,
+		runs: group.perRun.length,
+		tasksPerRun: group.perRun[0].tasks,
+		p50Seconds: round(median(group.perRun.map((r) => r.p50))),
+		p95Seconds: round(median(group.perRun.map((r) => r.p95))),
+		getsMedian: median(group.perRun.map((r) => r.getsMedian)),
+		getsMax: Math.max(...group.perRun.map((r) => r.getsMax)),
+		perRun: group.perRun.map((r) => ({ ...r, p50: round(r.p50), p95: round(r.p95) })),
+	}));
+}
+
+async function latency() {
+	const { seconds, tasks, phase, warmAfter, jitter } = PLAN.latency;
+	const configs = [
+		...seconds.map((s) => ({ seconds: s, jitter: 0, modes: 'poll,fixed5,loop10' })),
+		...jitter.map((s) => ({ seconds: s, jitter: 0.1, modes: 'poll' })),
+	];
+	const runs = [];
+	for (let run = 1; run <= PLAN.runs; run++) {
+		log(
+			`latency run ${run}/${PLAN.runs}: ${configs.map((c) => `${c.seconds} s${c.jitter ? ` ±${c.jitter * 100}%` : ''}`).join(', ')} side by side`,
+		);
+		runs.push(
+			await Promise.all(
+				configs.map((c) =>
+					runChild('latency.js', [
+						'--seconds',
+						String(c.seconds),
+						'--tasks',
+						String(tasks),
+						'--phase',
+						String(phase),
+						'--warm-after',
+						String(warmAfter),
+						'--render-jitter',
+						String(c.jitter),
+						'--modes',
+						c.modes,
+					]),
+				),
+			),
+		);
+	}
+	return { plan: PLAN.latency, rows: summariseLatency(runs), raw: runs };
+}
+
+// -- Batch ----------------------------------------------------------------------------------------
+
+async function batch() {
+	const { items, concurrency, seconds } = PLAN.batch;
+	const runs = [];
+	for (let run = 1; run <= PLAN.runs; run++) {
+		log(
+			`batch run ${run}/${PLAN.runs}: ${items} items, account concurrency ${concurrency}, ${seconds} s per song`,
+		);
+		runs.push(
+			await runChild('batch.js', [
+				'--items',
+				String(items),
+				'--concurrency',
+				String(concurrency),
+				'--seconds',
+				String(seconds),
+			]),
+		);
+	}
+	const floorMs = runs[0].floorMs;
+	return {
+		plan: PLAN.batch,
+		runs: runs.length,
+		floorSeconds: floorMs / 1000,
+		sequentialSeconds: items * seconds,
+		node: {
+			wallSeconds: round(median(runs.map((r) => r.node.wallMs / 1000))),
+			ratio: round(median(runs.map((r) => r.node.ratio))),
+			allCompleted: runs.every((r) => r.node.completed === items && r.node.itemsOut === items),
+			duplicateTasks: Math.max(...runs.map((r) => r.node.tasksCreated - items)),
+			distinctTaskIds: Math.min(...runs.map((r) => r.node.distinctTaskIds)),
+			getsMedian: median(runs.map((r) => r.node.gets)),
+		},
+		fixed5: {
+			wallSeconds: round(median(runs.map((r) => r.fixed5.wallMs / 1000))),
+			ratio: round(median(runs.map((r) => r.fixed5.ratio))),
+			duplicateTasks: Math.max(...runs.map((r) => r.fixed5.tasksCreated - items)),
+			getsMedian: median(runs.map((r) => r.fixed5.gets)),
+		},
+		raw: runs,
+	};
+}
+
+// -- Memory ---------------------------------------------------------------------------------------
+
+function startSimulatorProcess(args) {
+	return new Promise((resolve, reject) => {
+		const child = spawn(process.execPath, [path.join(ROOT, 'test/simulator/cli.js'), ...args], {
+			stdio: ['ignore', 'pipe', 'inherit'],
+		});
+		let out = '';
+		child.stdout.on('data', (chunk) => {
+			out += chunk;
+			const line = out.split('\n')[0];
+			if (out.includes('\n'))
+				resolve({ url: JSON.parse(line).url, stop: () => child.kill('SIGTERM') });
+		});
+		child.on('error', reject);
+		child.on('exit', (code) => reject(new Error(`simulator exited ${code}`)));
+	});
+}
+
+async function memory() {
+	const { songSeconds } = PLAN.memory;
+	const sim = await startSimulatorProcess([
+		'--port',
+		'0',
+		'--api-key',
+		API_KEY,
+		'--pending-ms',
+		'50',
+		'--render-ms',
+		'200',
+		'--audio-seconds',
+		String(songSeconds),
+	]);
+	const variants = ['streamed', 'buffered', 'inMemoryMode'];
+	const raw = [];
+	try {
+		for (let run = 1; run <= PLAN.runs; run++) {
+			log(`memory run ${run}/${PLAN.runs}: ${variants.join(', ')}`);
+			for (const variant of variants) {
+				raw.push(
+					await runChild(
+						'memory.js',
+						['--sim-url', sim.url, '--variant', variant, '--song-seconds', String(songSeconds)],
+						{
+							nodeArgs: ['--expose-gc'],
+						},
+					),
+				);
+			}
+		}
+	} finally {
+		sim.stop();
+	}
+	const byVariant = {};
+	for (const variant of variants) {
+		const list = raw.filter((r) => r.variant === variant);
+		byVariant[variant] = {
+			runs: list.length,
+			fileMB: round(list[0].fileBytes / 2 ** 20, 1),
+			growthMB: round(median(list.map((r) => r.growthMB)), 1),
+			growthMBMax: round(Math.max(...list.map((r) => r.growthMB)), 1),
+			peakMark: list[0].peakMark,
+		};
+	}
+	return { plan: PLAN.memory, variants: byVariant, raw };
+}
+
+// -- Report ---------------------------------------------------------------------------------------
+
+const MODE_LABELS = {
+	'poll|warm': 'This package, Poll (adaptive), steady state',
+	'poll|cold': 'This package, Poll (adaptive), first songs after n8n starts',
+	'fixed5|all': 'Fixed 5 s poller, 60 checks max (model of existing PiAPI nodes)',
+	'loop10|all': 'HTTP Request → Wait 10 s → IF loop (model)',
+	'suspend|all': 'This package, suspend (webhook resume)',
+};
+
+const s = (value) => (value === undefined || value === null ? '–' : `${value.toFixed(2)} s`);
+
+function evaluate(results) {
+	const checks = [];
+	const lat = results.latency?.rows ?? [];
+	const row90 = lat.find(
+		(r) => r.seconds === 90 && r.renderJitter === 0 && r.mode === 'poll' && r.wave === 'warm',
+	);
+	if (row90) {
+		checks.push({
+			what: 'Poll mode, 90 s song, steady state: p50 ≤ 1.5 s, ≤ 15 GETs',
+			measured: `p50 ${s(row90.p50Seconds)}, GETs ${row90.getsMedian} (max ${row90.getsMax})`,
+			met: row90.p50Seconds <= TARGETS.pollP50Seconds && row90.getsMax <= TARGETS.pollGets90,
+		});
+	}
+	const cold90 = lat.find(
+		(r) => r.seconds === 90 && r.renderJitter === 0 && r.mode === 'poll' && r.wave === 'cold',
+	);
+	if (cold90) {
+		checks.push({
+			what: 'Poll mode, 90 s song, first songs after start: p50 ≤ 1.5 s, ≤ 15 GETs',
+			measured: `p50 ${s(cold90.p50Seconds)}, GETs ${cold90.getsMedian} (max ${cold90.getsMax})`,
+			met: cold90.p50Seconds <= TARGETS.pollP50Seconds && cold90.getsMax <= TARGETS.pollGets90,
+		});
+	}
+	const suspend = lat.filter((r) => r.mode === 'suspend');
+	checks.push(
+		suspend.length
+			? {
+					what: 'Suspend mode: p50 ≤ 0.3 s, ≤ 1 confirming GET',
+					measured: suspend
+						.map((r) => `${r.seconds} s: p50 ${s(r.p50Seconds)}, GETs ${r.getsMax}`)
+						.join('; '),
+					met: suspend.every(
+						(r) => r.p50Seconds <= TARGETS.suspendP50Seconds && r.getsMax <= TARGETS.suspendGets,
+					),
+				}
+			: {
+					what: 'Suspend mode: p50 ≤ 0.3 s, ≤ 1 confirming GET',
+					measured: 'not measured',
+					met: null,
+				},
+	);
+	if (results.batch) {
+		const b = results.batch;
+		checks.push({
+			what: `Batch of ${b.plan.items}: within 1.3× the floor, no duplicate task`,
+			measured: `${b.node.ratio}× (${s(b.node.wallSeconds)} vs ${b.floorSeconds} s), ${b.node.duplicateTasks} duplicates`,
+			met: b.node.ratio <= TARGETS.batchRatio && b.node.duplicateTasks === 0 && b.node.allCompleted,
+		});
+	}
+	if (results.memory) {
+		const m = results.memory.variants.streamed;
+		checks.push({
+			what: `Download of a ${m.fileMB} MiB WAV: peak RSS growth < 40 MB`,
+			measured: `${m.growthMB} MB (max ${m.growthMBMax})`,
+			met: m.growthMBMax < TARGETS.memoryGrowthMB,
+		});
+	}
+	return checks;
+}
+
+function markdown(results) {
+	const out = [];
+	const m = results.machine;
+	out.push(
+		`Measured ${results.date} on ${m.cpus} × ${m.cpuModel}, ${m.memoryGiB} GiB, Node.js ${m.node}; ` +
+			`medians over ${results.runs} runs${results.quick ? ' (QUICK SMOKE RUN: figures mean nothing)' : ''}.`,
+		'',
+	);
+	if (results.latency) {
+		out.push(
+			'**Completion-to-output latency** (simulated generation time; added latency = output in hand − task completed; GETs per task):',
+			'',
+			'| Song | Mode | p50 added | p95 added | GETs per task (median / max) |',
+			'|---|---|---|---|---|',
+		);
+		const order = ['poll|warm', 'poll|cold', 'suspend|all', 'fixed5|all', 'loop10|all'];
+		const rows = [...results.latency.rows].sort(
+			(a, b) =>
+				a.renderJitter - b.renderJitter ||
+				a.seconds - b.seconds ||
+				order.indexOf(`${a.mode}|${a.wave}`) - order.indexOf(`${b.mode}|${b.wave}`),
+		);
+		for (const r of rows) {
+			const song = `${r.seconds} s${r.renderJitter ? ` (render ±${r.renderJitter * 100}%)` : ''}`;
+			out.push(
+				`| ${song} | ${MODE_LABELS[`${r.mode}|${r.wave}`]} | ${s(r.p50Seconds)} | ${s(r.p95Seconds)} | ${r.getsMedian} / ${r.getsMax} |`,
+			);
+		}
+		out.push('');
+	}
+	if (results.batch) {
+		const b = results.batch;
+		out.push(
+			`**Batch**: ${b.plan.items} songs, account concurrency ${b.plan.concurrency} (the rest \`staged\`), ${b.plan.seconds} s per song:`,
+			'',
+			'| | Wall time | × floor | Tasks created per item | Status checks |',
+			'|---|---|---|---|---|',
+			`| This package, Generate and Wait, one execution | ${s(b.node.wallSeconds)} | ${b.node.ratio} | ${b.node.duplicateTasks === 0 ? '1' : `up to ${1 + b.node.duplicateTasks / b.plan.items}`} | ${b.node.getsMedian} |`,
+			`| Fixed 5 s poller, all submitted at once (model) | ${s(b.fixed5.wallSeconds)} | ${b.fixed5.ratio} | ${b.fixed5.duplicateTasks === 0 ? '1' : 'more'} | ${b.fixed5.getsMedian} |`,
+			`| Floor: ceil(${b.plan.items}/${b.plan.concurrency}) × ${b.plan.seconds} s | ${b.floorSeconds.toFixed(2)} s | 1 | | |`,
+			`| One song after another (arithmetic, not run) | ≥ ${b.sequentialSeconds} s | ≥ ${round(b.sequentialSeconds / b.floorSeconds, 1)} | | |`,
+			'',
+		);
+	}
+	if (results.memory) {
+		const v = results.memory.variants;
+		out.push(
+			`**Memory**: one ${v.streamed.fileMB} MiB WAV into n8n binary data; peak RSS growth of the n8n process (median / max):`,
+			'',
+			'| | Peak RSS growth |',
+			'|---|---|',
+			`| This package, filesystem binary mode (streamed) | ${v.streamed.growthMB} / ${v.streamed.growthMBMax} MB |`,
+			`| Whole file buffered, then stored, filesystem mode (model) | ${v.buffered.growthMB} / ${v.buffered.growthMBMax} MB |`,
+			`| This package, n8n's in-memory binary mode (n8n holds the file) | ${v.inMemoryMode.growthMB} / ${v.inMemoryMode.growthMBMax} MB |`,
+			'',
+		);
+	}
+	out.push('**Targets**:', '', '| Target | Measured | Met |', '|---|---|---|');
+	for (const check of results.targets) {
+		out.push(
+			`| ${check.what} | ${check.measured} | ${check.met === null ? 'not measured' : check.met ? 'yes' : 'no'} |`,
+		);
+	}
+	for (const missing of results.notMeasured ?? []) out.push(`| ${missing} | not measured | – |`);
+	out.push('');
+	return out.join('\n');
+}
+
+async function main() {
+	const started = Date.now();
+	const results = {
+		date: new Date().toISOString().slice(0, 10),
+		quick: QUICK,
+		runs: PLAN.runs,
+		machine: machine(),
+	};
+	if (ONLY.includes('latency')) results.latency = await latency();
+	if (ONLY.includes('batch')) results.batch = await batch();
+	if (ONLY.includes('memory')) results.memory = await memory();
+	results.targets = evaluate(results);
+	results.notMeasured = [
+		'Worker occupancy (real n8n, concurrency 2, 20 × 10 s songs, Poll vs suspend)',
+		'Trigger throughput (real n8n, 500 deliveries, PiAPI Trigger vs Webhook node)',
+	];
+	results.durationSeconds = Math.round((Date.now() - started) / 1000);
+
+	const table = markdown(results);
+	const jsonFile = path.join(__dirname, QUICK ? 'results.quick.json' : 'results.json');
+	fs.writeFileSync(jsonFile, `${JSON.stringify(results, null, '\t')}\n`);
+	if (!QUICK && ONLY.length === 3) {
+		fs.writeFileSync(path.join(__dirname, 'results.md'), `${table}`);
+		const readme = path.join(ROOT, 'README.md');
+		const text = fs.readFileSync(readme, 'utf8');
+		const begin = '<!-- bench:start -->';
+		const end = '<!-- bench:end -->';
+		if (text.includes(begin) && text.includes(end)) {
+			const updated = `${text.slice(0, text.indexOf(begin) + begin.length)}\n${table}\n${text.slice(text.indexOf(end))}`;
+			fs.writeFileSync(readme, updated);
+		}
+	}
+	process.stdout.write(`${table}\n`);
+	log(`done in ${results.durationSeconds} s; wrote ${path.relative(ROOT, jsonFile)}`);
+}
+
+main().catch((error) => {
+	console.error(error);
+	process.exit(1);
+});
