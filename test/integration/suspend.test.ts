@@ -234,3 +234,18 @@ describe('suspend mode on n8n 1.x (resume URL without a token)', () => {
 		expect(server.executions.get(waiting.executionId)!.status).toBe('waiting');
 	});
 });
+
+describe('examples/generate-song-suspend.workflow.json', () => {
+	it('suspends and resumes with the song', async () => {
+		// eslint-disable-next-line @typescript-eslint/no-require-imports
+		const example = require('../../examples/generate-song-suspend.workflow.json');
+		const waiting = await server.run({ workflow: example });
+		expect(waiting.status).toBe('waiting');
+		expect(sim.posts()[0].body.config?.webhook_config?.endpoint).toContain('/webhook-waiting/');
+		const done = await server.finished(waiting.executionId);
+		expect(done.status).toBe('success');
+		const [item] = done.output('DiffRhythm')!;
+		expect(item.json.status).toBe('completed');
+		expect(item.binary?.data.mimeType).toBe('audio/wav');
+	});
+});
