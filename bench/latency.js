@@ -3,7 +3,7 @@
  * process: one simulator, every mode side by side.
  *
  *   node bench/latency.js --seconds 90 [--tasks 6] [--phase 10] [--warm-after 30]
- *                         [--render-jitter 0] [--modes poll,fixed5,loop10]
+ *                         [--render-jitter 0] [--modes poll,suspend,fixed5,loop10]
  *
  * Each mode runs two waves of `--tasks` executions, each execution started at a random moment:
  * - `cold`: within the first `--phase` seconds, when this process has not seen a song finish
@@ -11,6 +11,8 @@
  * - `warm`: within `--phase` seconds from `--warm-after` seconds on. By the time these songs end,
  *   songs of the first wave have finished (an n8n instance that has been generating songs).
  * Only Poll mode learns from finished songs; for the other modes both waves are alike.
+ * Suspend mode runs through the harness's loopback stand-in for n8n's resume route (a real n8n
+ * also saves and loads the waiting execution in its database; not included here).
  *
  * Generation time of a task = its queue time (`pending`, uniform 0.2-5.2 s, so that completions
  * fall at every phase of a fixed poller's interval) + its render time (`processing`, the
@@ -23,29 +25,52 @@
  */
 'use strict';
 
-const { diffRhythmWorkflow, runWorkflow } = require('../test/harness');
+const { diffRhythmWorkflow, runWorkflow, startN8nServer } = require('../test/harness');
 const { startSimulator } = require('../test/simulator');
 const { API_KEY, LYRICS, arg, fixedIntervalPoller, sleep } = require('./lib');
+
+const SONG = {
+	operation: 'generateAndWait',
+	taskType: 'txt2audio-base',
+	lyrics: LYRICS,
+	downloadAudio: true,
+	binaryPropertyName: 'data',
+};
 
 const MODES = {
 	/** This package, Generate and Wait, default (adaptive) poll schedule. */
 	poll: async (sim, stylePrompt, maxWaitSeconds) => {
 		const result = await runWorkflow({
-			workflow: diffRhythmWorkflow({
-				operation: 'generateAndWait',
-				taskType: 'txt2audio-base',
-				lyrics: LYRICS,
-				stylePrompt,
-				downloadAudio: true,
-				binaryPropertyName: 'data',
-				options: { maxWaitSeconds },
-			}),
+			workflow: diffRhythmWorkflow({ ...SONG, stylePrompt, options: { maxWaitSeconds } }),
 			credentials: { piApiApi: { apiKey: API_KEY, baseUrl: sim.url } },
 		});
 		const doneAt = Date.now();
 		if (result.status !== 'success') throw new Error(`poll run failed: ${result.error?.message}`);
 		const [item] = result.output('DiffRhythm');
 		if (!item.binary?.data) throw new Error('poll run returned no audio');
+		return { taskId: item.json.task_id, doneAt };
+	},
+	/**
+	 * This package, Generate and Wait in suspend mode: the execution parks and PiAPI's webhook (the
+	 * simulator's delivery) resumes it through the harness's stand-in for n8n's resume route.
+	 */
+	suspend: async (sim, stylePrompt, maxWaitSeconds, server) => {
+		const waiting = await server.run({
+			workflow: diffRhythmWorkflow({
+				...SONG,
+				stylePrompt,
+				options: { waitMode: 'suspend', maxWaitSeconds },
+			}),
+		});
+		if (waiting.status !== 'waiting')
+			throw new Error(`suspend run did not wait: ${waiting.error?.message}`);
+		const result = await server.finished(waiting.executionId);
+		const doneAt = Date.now();
+		if (result.status !== 'success')
+			throw new Error(`suspend run failed: ${result.error?.message}`);
+		const [item] = result.output('DiffRhythm');
+		if (!item.binary?.data || item.json.status !== 'completed')
+			throw new Error('suspend run returned no song');
 		return { taskId: item.json.task_id, doneAt };
 	},
 	/** Model: existing PiAPI community nodes, GET every 5 s, at most 60 times. */
@@ -75,6 +100,8 @@ async function main() {
 		}),
 	});
 	const maxWaitSeconds = Math.ceil(seconds * 1.5 + 300);
+	const credentials = { piApiApi: { apiKey: API_KEY, baseUrl: sim.url } };
+	const server = modes.includes('suspend') ? await startN8nServer({ credentials }) : undefined;
 	const runs = [];
 	const waves = { cold: 0, warm: warmAfterSeconds * 1000 };
 	for (const mode of modes) {
@@ -84,7 +111,7 @@ async function main() {
 				const stylePrompt = `bench ${mode} ${wave} ${i}`;
 				runs.push(
 					sleep(offset)
-						.then(() => MODES[mode](sim, stylePrompt, maxWaitSeconds))
+						.then(() => MODES[mode](sim, stylePrompt, maxWaitSeconds, server))
 						.then((outcome) => ({ mode, wave, offsetMs: Math.round(offset), ...outcome })),
 				);
 			}
@@ -114,6 +141,7 @@ async function main() {
 		.filter((o) => o.wave === 'warm')
 		.every((o) => sim.tasks.get(o.taskId).endedAt > firstCollected);
 	const posts = sim.posts().length;
+	await server?.close();
 	await sim.close();
 	process.stdout.write(
 		`${JSON.stringify({ seconds, tasks, phaseSeconds, warmAfterSeconds, renderJitter, warmAfterFirstSong, posts, expectedPosts: outcomes.length, modes: byMode })}\n`,

@@ -113,7 +113,7 @@ function summariseLatency(runs) {
 async function latency() {
 	const { seconds, tasks, phase, warmAfter, jitter } = PLAN.latency;
 	const configs = [
-		...seconds.map((s) => ({ seconds: s, jitter: 0, modes: 'poll,fixed5,loop10' })),
+		...seconds.map((s) => ({ seconds: s, jitter: 0, modes: 'poll,suspend,fixed5,loop10' })),
 		...jitter.map((s) => ({ seconds: s, jitter: 0.1, modes: 'poll' })),
 	];
 	const runs = [];
