@@ -1,8 +1,11 @@
 import type {
 	IExecuteFunctions,
+	IHookFunctions,
 	INodeExecutionData,
 	INodeType,
 	INodeTypeDescription,
+	IWebhookFunctions,
+	IWebhookResponseData,
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
@@ -11,10 +14,12 @@ import * as generate from './actions/generate.operation';
 import * as generateAndWait from './actions/generateAndWait.operation';
 import * as getTask from './actions/getTask.operation';
 import { router } from './actions/router';
+import { resumeWebhook } from './wait/resume';
 
 /**
  * DiffRhythm by PiAPI. This class only assembles: each operation's fields and code live in
- * `actions/<operation>.operation.ts`, the item loop in `actions/router.ts`, HTTP in `shared/transport`.
+ * `actions/<operation>.operation.ts`, the item loop in `actions/router.ts`, HTTP in `shared/transport`,
+ * waiting in `wait/` (poll, suspend, and the resume webhook).
  */
 export class DiffRhythm implements INodeType {
 	description: INodeTypeDescription = {
@@ -34,6 +39,23 @@ export class DiffRhythm implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: CREDENTIAL_TYPE, required: true }],
+		// Generate and Wait's suspend mode: PiAPI calls the execution's resume URL, n8n routes the
+		// call here (restart webhooks are never registered as production webhooks).
+		webhooks: [
+			{
+				name: 'default',
+				httpMethod: 'POST',
+				path: '',
+				responseMode: 'onReceived',
+				// Without responseData n8n answers the literal string "firstEntryJson".
+				responseData: '',
+				restartWebhook: true,
+				ndvHideUrl: true,
+				ndvHideMethod: true,
+			},
+		],
+		waitingNodeTooltip:
+			'Waiting for PiAPI to call back when the song is ready (at most Max Wait). The task ID is in the input item under diffRhythmPending.',
 		properties: [
 			{
 				displayName: 'Operation',
@@ -71,4 +93,24 @@ export class DiffRhythm implements INodeType {
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);
 	}
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		return await resumeWebhook.call(this);
+	}
+
+	// n8n's lint requires these whenever a node declares webhooks, but n8n never calls them for a
+	// restart webhook: it exists only while an execution waits, under that execution's URL.
+	webhookMethods = {
+		default: {
+			async checkExists(this: IHookFunctions): Promise<boolean> {
+				return true;
+			},
+			async create(this: IHookFunctions): Promise<boolean> {
+				return true;
+			},
+			async delete(this: IHookFunctions): Promise<boolean> {
+				return true;
+			},
+		},
+	};
 }

@@ -1,8 +1,14 @@
-import type { IExecuteFunctions, INodeExecutionData, IWebhookFunctions } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	IWebhookFunctions,
+	NodeApiError,
+} from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { downloadAudio } from './binary';
-import { attachTask } from './errors';
+import { attachTask, taskFieldsOf } from './errors';
 import type { PiApiTask } from './interfaces';
 import { audioUrlOf, statusPhase, toOutputJson } from './task';
 
@@ -44,4 +50,21 @@ export async function taskToItem(
 	const binary = await downloadAudio.call(this, { url, taskId: task.task_id, itemIndex });
 	item.binary = { [options.binaryPropertyName]: binary };
 	return item;
+}
+
+/**
+ * The item an error becomes where the workflow goes on (Continue On Fail, or a resumed execution):
+ * enough for an IF node to branch and for Get Task to recover the task.
+ */
+export function errorItem(
+	itemIndex: number,
+	error: NodeApiError | NodeOperationError,
+): INodeExecutionData {
+	const { taskId, status } = taskFieldsOf(error);
+	const json: IDataObject = { error: error.message };
+	if (error.description) json.description = error.description;
+	if ('httpCode' in error && error.httpCode) json.statusCode = Number(error.httpCode);
+	if (taskId) json.taskId = taskId;
+	if (status) json.status = status;
+	return { json, pairedItem: { item: itemIndex } };
 }

@@ -36,6 +36,8 @@ export interface TestWorkflow {
 }
 
 export interface RunResult {
+	/** The execution's id (also the id in its resume URL). */
+	executionId: string;
 	status: ExecutionStatus;
 	run: IRun;
 	error?: ExecutionError;
@@ -57,9 +59,70 @@ export interface RunOptions {
 	binaryMode?: 'default' | 'filesystem';
 	/** Receives a function that cancels the execution, as the editor's Stop button does. */
 	onStart?: (cancel: () => void) => void;
+	/** Run through a harness n8n server: its URLs are used and a waiting run can be resumed. */
+	server?: N8nServer;
 }
 
 export function runWorkflow(options: RunOptions): Promise<RunResult>;
+
+/** One execution started through a harness n8n server. */
+export interface ServerExecution {
+	id: string;
+	mode: 'manual' | 'webhook';
+	status: ExecutionStatus;
+	workflowName: string;
+	/** The latest run (a waiting one, then the finished one). */
+	result?: RunResult;
+	runs: RunResult[];
+	/** Resolves with the finished run. */
+	done: Promise<RunResult>;
+}
+
+/** A request the harness n8n server answered. */
+export interface ServerRequest {
+	method: string;
+	path: string;
+	at: number;
+	/** HTTP status of the answer; null until answered. */
+	status: number | null;
+	/** The webhook started an execution. */
+	started?: boolean;
+	/** The request resumed a waiting execution. */
+	resumed?: boolean;
+	/** Message of an error thrown by the node's webhook(). */
+	error?: string;
+}
+
+/**
+ * A stand-in for a running n8n on loopback: production webhooks (`/webhook/...`) of activated
+ * workflows, and resume URLs (`/webhook-waiting/<id>`) of waiting executions, wired to the engine.
+ */
+export interface N8nServer {
+	readonly url: string;
+	readonly requests: ServerRequest[];
+	readonly executions: Map<string, ServerExecution>;
+	/** Registers the workflow's production webhooks (as publishing does); gives their URLs. */
+	activate(workflow: TestWorkflow): Promise<{ webhookUrl(nodeName: string): string | undefined }>;
+	/** Starts a manual execution; resolves when it finishes or waits. */
+	run(options: Pick<RunOptions, 'workflow' | 'items' | 'onStart'>): Promise<RunResult>;
+	/** Resolves with the run of that execution once it has finished. */
+	finished(executionId: string): Promise<RunResult>;
+	/** What n8n does when Max Wait passes: the waiting node reruns disabled with its input. */
+	timeout(executionId: string): Promise<RunResult>;
+	waitFor<T>(condition: () => T, timeoutMs?: number): Promise<T>;
+	close(): Promise<void>;
+}
+
+export interface N8nServerOptions {
+	credentials?: Record<string, IDataObject>;
+	binaryMode?: 'default' | 'filesystem';
+	/** 2.x signs resume URLs (`?signature=`); false gives 1.x's plain URLs. Default true. */
+	resumeTokens?: boolean;
+	/** Larger request bodies get 413, as n8n's N8N_PAYLOAD_SIZE_MAX (16 MB). */
+	payloadMaxBytes?: number;
+}
+
+export function startN8nServer(options?: N8nServerOptions): Promise<N8nServer>;
 
 /** Manual Trigger → DiffRhythm (credential `piApiApi`) with these parameters. */
 export function diffRhythmWorkflow(parameters: IDataObject, extra?: IDataObject): TestWorkflow;

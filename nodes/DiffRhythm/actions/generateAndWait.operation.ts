@@ -6,7 +6,7 @@ import { taskFailedError } from '../../shared/errors';
 import { taskToItem } from '../../shared/output';
 import { mapWithConcurrency } from '../../shared/sleep';
 import { statusPhase } from '../../shared/task';
-import { strategyFor, type WaitOptions } from '../wait';
+import { strategyFor, type WaitMode, type WaitOptions } from '../wait';
 import { downloadOn, outputOptionsOf, songFields } from './common.descriptions';
 import { buildCreateTaskBody, createAll, prepareAll } from './submit';
 import { asNodeError, isError, type Step } from './types';
@@ -37,16 +37,38 @@ const properties: INodeProperties[] = [
 				typeOptions: { minValue: 10, maxValue: 7200 },
 				default: 600, // WAIT_DEFAULTS.maxWaitSeconds; the lint wants a literal
 				description:
-					'How long to wait for the songs. When it runs out the node fails with the task ID, and the task can be fetched later with Get Task.',
+					'How long to wait for the songs. When it runs out the node fails with the task ID (in Suspend mode: outputs the input with diffRhythmPending.taskId), and the task can be fetched later with Get Task.',
 			},
 			{
 				displayName: 'Poll Interval (Seconds)',
+				displayOptions: { hide: { waitMode: ['suspend'] } },
 				name: 'pollIntervalSeconds',
 				type: 'number',
 				typeOptions: { minValue: 0, maxValue: 300 },
 				default: 0,
 				description:
 					'Seconds between status checks. 0 is adaptive: checks start about 2 s apart and back off to 15 s.',
+			},
+			{
+				displayName: 'Wait Mode',
+				name: 'waitMode',
+				type: 'options',
+				options: [
+					{
+						name: 'Poll',
+						value: 'poll',
+						description:
+							'Check the task until it is ready. Works on any n8n, including one PiAPI cannot reach; holds a worker while the song renders.',
+					},
+					{
+						name: 'Suspend Until PiAPI Calls Back',
+						value: 'suspend',
+						description:
+							"Park the execution and resume it from PiAPI's webhook, so no worker is held. n8n must be reachable from the internet (WEBHOOK_URL). One item per execution.",
+					},
+				],
+				default: 'poll',
+				description: 'How to wait for the song',
 			},
 		],
 	},
@@ -60,25 +82,39 @@ export const description = updateDisplayOptions(
 /**
  * Creates every item's task (validated first, `concurrency` at a time), waits for all of them
  * together, then returns each finished task with its song as binary data. A failed or timed-out
- * task becomes an error that carries its task id.
+ * task becomes an error that carries its task id. In suspend mode the execution is parked instead
+ * and the node's `webhook()` produces the same output when PiAPI calls back.
  */
 export async function execute(
 	this: IExecuteFunctions,
 	itemIndexes: number[],
 	failFast: boolean,
 ): Promise<Array<Step<INodeExecutionData>>> {
-	const options = this.getNodeParameter('options', 0, {}) as Partial<WaitOptions>;
+	const options = this.getNodeParameter('options', 0, {}) as Partial<
+		Omit<WaitOptions, 'mode'> & { waitMode: WaitMode }
+	>;
 	const waitOptions: WaitOptions = {
+		mode: options.waitMode ?? 'poll',
 		maxWaitSeconds: options.maxWaitSeconds ?? WAIT_DEFAULTS.maxWaitSeconds,
 		pollIntervalSeconds: options.pollIntervalSeconds ?? 0,
 		concurrency: options.concurrency ?? WAIT_DEFAULTS.concurrency,
 	};
-	const prepared = await prepareAll.call(this, itemIndexes, failFast, buildCreateTaskBody);
+	const strategy = strategyFor(waitOptions.mode);
+	const callback = await strategy.callback?.call(this, itemIndexes, waitOptions);
+	const prepared = await prepareAll.call(
+		this,
+		itemIndexes,
+		failFast,
+		async function (this: IExecuteFunctions, itemIndex) {
+			return await buildCreateTaskBody.call(this, itemIndex, callback);
+		},
+	);
 	const created = await createAll.call(this, prepared, waitOptions.concurrency);
-	const settled = await strategyFor('poll').wait.call(this, created, waitOptions);
+	const result = await strategy.wait.call(this, created, waitOptions);
+	if ('suspended' in result) return result.suspended;
 
 	return await mapWithConcurrency(
-		settled,
+		result.settled,
 		waitOptions.concurrency,
 		async (step): Promise<Step<INodeExecutionData>> => {
 			if (isError(step)) return step;

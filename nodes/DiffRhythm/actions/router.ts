@@ -1,11 +1,12 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { taskFieldsOf } from '../../shared/errors';
+import { errorItem } from '../../shared/output';
 import * as generate from './generate.operation';
 import * as generateAndWait from './generateAndWait.operation';
 import * as getTask from './getTask.operation';
-import { isError, type DiffRhythmOperation, type NodeError, type Step } from './types';
+import { isError, type DiffRhythmOperation, type Step } from './types';
 
 export type DiffRhythmOperationName = 'generate' | 'generateAndWait' | 'getTask';
 
@@ -14,17 +15,6 @@ export const operations: Record<DiffRhythmOperationName, DiffRhythmOperation> = 
 	generateAndWait,
 	getTask,
 };
-
-/** The Continue On Fail item: enough for an IF node to branch and for Get Task to recover. */
-function errorItem(itemIndex: number, error: NodeError): INodeExecutionData {
-	const { taskId, status } = taskFieldsOf(error);
-	const json: IDataObject = { error: error.message };
-	if (error.description) json.description = error.description;
-	if ('httpCode' in error && error.httpCode) json.statusCode = Number(error.httpCode);
-	if (taskId) json.taskId = taskId;
-	if (status) json.status = status;
-	return { json, pairedItem: { item: itemIndex } };
-}
 
 /** Tasks of the other items, named in the error that stops the node, so none is lost. */
 function otherTasks(steps: Array<Step<INodeExecutionData>>, failed: number): string {

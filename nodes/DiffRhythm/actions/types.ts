@@ -1,4 +1,9 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+	IWebhookFunctions,
+} from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 /** An n8n error with a fixed role: API/network (`NodeApiError`) or input/task (`NodeOperationError`). */
@@ -13,7 +18,7 @@ export function isError<T>(step: Step<T>): step is { itemIndex: number; error: N
 
 /** Any thrown value as an n8n error that names the item. */
 export function asNodeError(
-	context: IExecuteFunctions,
+	context: IExecuteFunctions | IWebhookFunctions,
 	error: unknown,
 	itemIndex: number,
 ): NodeError {

@@ -92,6 +92,6 @@ export const pollStrategy: WaitStrategy = {
 				error: taskTimeoutError(this.getNode(), task, waited, itemIndex),
 			}));
 		}
-		return created.map((step) => results.get(step.itemIndex) as Step<PiApiTask>);
+		return { settled: created.map((step) => results.get(step.itemIndex) as Step<PiApiTask>) };
 	},
 };

@@ -1,0 +1,251 @@
+import { createHmac } from 'crypto';
+import type { INodeExecutionData } from 'n8n-workflow';
+
+import {
+	diffRhythmWorkflow,
+	logs,
+	startN8nServer,
+	type N8nServer,
+	type RunResult,
+} from '../harness';
+import { parseWav } from '../simulator';
+import {
+	API_KEY,
+	credentialsFor,
+	GENERATE_AND_WAIT,
+	items,
+	runNode,
+	until,
+	useSimulator,
+	WEBHOOK_SECRET,
+} from './helpers';
+
+const sim = useSimulator({ pendingMs: 150, renderMs: 900, audioSeconds: 2 });
+
+const SUSPEND = { ...GENERATE_AND_WAIT, options: { waitMode: 'suspend', maxWaitSeconds: 600 } };
+
+let server: N8nServer;
+let resumeTokens = true;
+beforeEach(async () => {
+	server = await startN8nServer({ credentials: credentialsFor(sim), resumeTokens });
+});
+afterEach(async () => await server.close());
+
+const expectedSecret = (executionId: string) =>
+	createHmac('sha256', API_KEY).update(`diffrhythm-resume:${executionId}`).digest('hex');
+
+async function suspend(
+	parameters: object = SUSPEND,
+	runItems?: INodeExecutionData[],
+	extra: object = {},
+): Promise<RunResult> {
+	return await server.run({
+		workflow: diffRhythmWorkflow(parameters as never, extra as never),
+		items: runItems,
+	});
+}
+
+/** POSTs a body to the execution's resume URL as PiAPI would, with the given secret. */
+async function callBack(url: string, body: unknown, secret?: string): Promise<Response> {
+	const headers: Record<string, string> = { 'content-type': 'application/json' };
+	if (secret !== undefined) headers['x-webhook-secret'] = secret;
+	return await fetch(url, { method: 'POST', headers, body: JSON.stringify(body) });
+}
+
+const stuck = () => sim.setBehaviour(() => ({ outcome: 'stuck' }));
+
+describe('Generate and Wait, Wait Mode "Suspend Until PiAPI Calls Back"', () => {
+	it('parks the execution, sends the resume URL and a derived secret, and resumes with the song', async () => {
+		const waiting = await suspend();
+		expect(waiting.status).toBe('waiting');
+		expect(waiting.waitTill).toBeInstanceOf(Date);
+		const waitMs = waiting.waitTill!.getTime() - Date.now();
+		expect(waitMs).toBeGreaterThan(590_000);
+		expect(waitMs).toBeLessThanOrEqual(600_000);
+
+		const [post] = sim.posts();
+		const webhook = post.body.config?.webhook_config;
+		const id = waiting.executionId;
+		// n8n 2.x style: the URL is used as n8n gives it, signature included.
+		expect(webhook?.endpoint).toMatch(
+			new RegExp(`^${server.url}/webhook-waiting/${id}\\?signature=[0-9a-f]{64}$`),
+		);
+		expect(webhook?.secret).toBe(expectedSecret(id));
+		expect(webhook?.secret).not.toContain(API_KEY);
+		expect(webhook?.secret).not.toBe(WEBHOOK_SECRET);
+		// While waiting, the node's output carries the task id.
+		const [parked] = waiting.output('DiffRhythm')!;
+		expect(parked.json.diffRhythmPending).toMatchObject({ taskId: [...sim.tasks.keys()][0] });
+
+		const done = await server.finished(id);
+		expect(done.status).toBe('success');
+		const [item] = done.output('DiffRhythm')!;
+		const taskId = item.json.task_id as string;
+		expect(item.json).toMatchObject({ status: 'completed', audioUrl: `${sim.url}/files/${taskId}.wav` });
+		expect(item.json.diffRhythmPending).toBeUndefined();
+		expect(JSON.stringify(item.json)).not.toContain(expectedSecret(id));
+		expect(item.binary?.data).toMatchObject({ mimeType: 'audio/wav', fileExtension: 'wav' });
+		expect(parseWav(await done.binaryBuffer(item)).durationSeconds).toBeCloseTo(2, 1);
+		expect(item.pairedItem).toEqual({ item: 0 });
+
+		// One POST; no polling: the only reads are the one confirming GET and the audio download.
+		expect(sim.posts()).toHaveLength(1);
+		expect(sim.count('GET', '/api/v1/task/')).toBe(1);
+		// The simulator's processing webhook was answered 200 and did not resume anything.
+		const delivered = (status: string) =>
+			sim.deliveries.find((d) => d.taskId === taskId && d.status === status);
+		await until(() => delivered('completed') !== undefined);
+		expect(delivered('processing')?.statusCode).toBe(200);
+		expect(delivered('completed')?.statusCode).toBe(200);
+		expect(server.requests.filter((r) => r.resumed)).toHaveLength(1);
+	});
+
+	it('keeps waiting on in-progress callbacks, refuses forged ones, and confirms before resuming', async () => {
+		stuck();
+		const waiting = await suspend();
+		expect(waiting.status).toBe('waiting');
+		const taskId = [...sim.tasks.keys()][0];
+		const { endpoint, secret } = sim.posts()[0].body.config!.webhook_config!;
+		const task = sim.getTask(taskId)!;
+
+		const progress = await callBack(endpoint!, { timestamp: 1, data: { ...task, status: 'processing' } }, secret);
+		expect(progress.status).toBe(200);
+		expect(await progress.json()).toEqual({ received: true });
+
+		for (const forged of ['wrong-secret', API_KEY, WEBHOOK_SECRET, '']) {
+			const answer = await callBack(endpoint!, { timestamp: 2, data: { ...task, status: 'completed', output: { audio_url: 'https://evil.example/x.wav' } } }, forged);
+			expect(answer.status).toBe(401);
+		}
+		const noHeader = await callBack(endpoint!, { timestamp: 2, data: { ...task, status: 'completed' } });
+		expect(noHeader.status).toBe(401);
+		expect((await noHeader.text())).not.toContain(secret!);
+
+		// A body claiming "completed" while PiAPI says processing: confirmed with one GET, not believed.
+		const premature = await callBack(endpoint!, { timestamp: 3, data: { ...task, status: 'completed' } }, secret);
+		expect(premature.status).toBe(200);
+		expect(sim.count('GET', '/api/v1/task/')).toBe(1);
+
+		const notJson = await callBack(endpoint!, { hello: 'world' }, secret);
+		expect(notJson.status).toBe(400);
+
+		expect(server.executions.get(waiting.executionId)!.status).toBe('waiting');
+		expect(server.requests.some((r) => r.resumed)).toBe(false);
+		expect(sim.count('GET', '/files/')).toBe(0);
+	});
+
+	it('answers 401 for a wrong signature and 409 once the execution has resumed', async () => {
+		const waiting = await suspend();
+		const done = await server.finished(waiting.executionId);
+		expect(done.status).toBe('success');
+		const { endpoint, secret } = sim.posts()[0].body.config!.webhook_config!;
+		const task = sim.getTask([...sim.tasks.keys()][0])!;
+		const again = await callBack(endpoint!, { timestamp: 9, data: task }, secret);
+		expect(again.status).toBe(409);
+		const unsigned = await callBack(endpoint!.replace(/\?.*$/, '?signature=0'), { timestamp: 9, data: task }, secret);
+		expect(unsigned.status).toBe(401);
+	});
+
+	it('resumes a failed task as an item with the error and the task id', async () => {
+		sim.setBehaviour(() => ({ outcome: 'failed' }));
+		const waiting = await suspend();
+		const done = await server.finished(waiting.executionId);
+		expect(done.status).toBe('success');
+		const [item] = done.output('DiffRhythm')!;
+		const taskId = [...sim.tasks.keys()][0];
+		expect(item.json.taskId).toBe(taskId);
+		expect(item.json.status).toBe('failed');
+		expect(String(item.json.error)).toContain(`DiffRhythm task ${taskId} failed`);
+		expect(String(item.json.description)).toContain(`Task id: ${taskId}`);
+		expect(item.binary).toBeUndefined();
+		expect(sim.posts()).toHaveLength(1);
+	});
+
+	it('gives the same output as Poll mode for the same kind of task', async () => {
+		const waiting = await suspend({ ...SUSPEND, downloadAudio: false });
+		const resumed = (await server.finished(waiting.executionId)).output('DiffRhythm')![0];
+		const polled = (await runNode(sim, { ...GENERATE_AND_WAIT, downloadAudio: false })).output(
+			'DiffRhythm',
+		)![0];
+		const shape = (item: INodeExecutionData) =>
+			JSON.parse(
+				JSON.stringify(item.json)
+					.split(item.json.task_id as string)
+					.join('<id>')
+					.replace(/"[0-9-]+T[0-9:.]+Z"/g, '"<time>"')
+					.replace(/webhook_config":\{[^}]*\}/, 'webhook_config":{}'),
+			);
+		expect(shape(resumed)).toEqual(shape(polled));
+		expect(Object.keys(resumed.json).sort()).toEqual(Object.keys(polled.json).sort());
+	});
+
+	it('passes the input on with the task id when Max Wait runs out', async () => {
+		stuck();
+		const waiting = await suspend(SUSPEND, [{ json: { song: 'first' } }]);
+		expect(waiting.status).toBe('waiting');
+		const timedOut = await server.timeout(waiting.executionId);
+		expect(timedOut.status).toBe('success');
+		const [item] = timedOut.output('DiffRhythm')!;
+		const taskId = [...sim.tasks.keys()][0];
+		expect(item.json.song).toBe('first');
+		// The last status known when the execution was parked: the one the create request returned.
+		expect(item.json.diffRhythmPending).toMatchObject({ taskId, status: 'pending' });
+		expect(String((item.json.diffRhythmPending as { message: string }).message)).toContain('Get Task');
+		expect(sim.posts()).toHaveLength(1);
+	});
+
+	it('refuses several items before anything is paid for', async () => {
+		const result = await suspend(SUSPEND, items(3));
+		expect(result.status).toBe('error');
+		expect(result.error?.message).toContain('takes one item per execution, and 3 items arrived');
+		expect(String(result.error?.description)).toContain('Loop Over Items');
+		expect(sim.posts()).toHaveLength(0);
+	});
+
+	it('validates the input before anything is paid for', async () => {
+		const result = await suspend({ ...SUSPEND, lyrics: '[verse]\nno timestamps' });
+		expect(result.status).toBe('error');
+		expect(result.error?.message).toMatch(/^Lyrics: line 1/);
+		expect(sim.posts()).toHaveLength(0);
+	});
+
+	it('warns that a loopback resume URL cannot be reached by PiAPI', async () => {
+		const first = logs.length;
+		const waiting = await suspend();
+		await server.finished(waiting.executionId);
+		const warned = logs.slice(first).filter((line) => line.level === 'warn');
+		expect(warned.map((line) => line.message).join('\n')).toContain('not reachable from the internet');
+		expect(warned.map((line) => line.message).join('\n')).not.toContain('signature=');
+	});
+});
+
+describe('suspend mode on n8n 1.x (resume URL without a token)', () => {
+	beforeAll(() => (resumeTokens = false));
+	afterAll(() => (resumeTokens = true));
+
+	it('uses the plain resume URL, guarded by the derived secret', async () => {
+		stuck();
+		const waiting = await suspend();
+		const { endpoint, secret } = sim.posts()[0].body.config!.webhook_config!;
+		expect(endpoint).toBe(`${server.url}/webhook-waiting/${waiting.executionId}`);
+		const task = sim.getTask([...sim.tasks.keys()][0])!;
+		const forged = await callBack(endpoint!, { timestamp: 1, data: { ...task, status: 'completed' } }, 'guess');
+		expect(forged.status).toBe(401);
+		expect(secret).toBe(expectedSecret(waiting.executionId));
+		expect(server.executions.get(waiting.executionId)!.status).toBe('waiting');
+	});
+});
+
+describe('examples/generate-song-suspend.workflow.json', () => {
+	it('suspends and resumes with the song', async () => {
+		// eslint-disable-next-line @typescript-eslint/no-require-imports
+		const example = require('../../examples/generate-song-suspend.workflow.json');
+		const waiting = await server.run({ workflow: example });
+		expect(waiting.status).toBe('waiting');
+		expect(sim.posts()[0].body.config?.webhook_config?.endpoint).toContain('/webhook-waiting/');
+		const done = await server.finished(waiting.executionId);
+		expect(done.status).toBe('success');
+		const [item] = done.output('DiffRhythm')!;
+		expect(item.json.status).toBe('completed');
+		expect(item.binary?.data.mimeType).toBe('audio/wav');
+	});
+});
