@@ -1,0 +1,56 @@
+// No eslint-disable here: n8n's lint applies its rules to .ts files only, and naming those rules in
+// a .js file is itself a lint error ("Definition for rule ... was not found").
+/**
+ * Reads n8n's sqlite database with n8n's own sqlite3 and flatted modules, so it runs on the Node.js
+ * that runs that n8n. One JSON request per stdin line, one JSON answer per stdout line:
+ *
+ *   node db-server.js <n8n install folder> <database.sqlite>
+ *   -> {"id":1,"sql":"select ...","params":[],"flatted":["data"]}
+ *   <- {"id":1,"rows":[...]}   or   {"id":1,"error":"..."}
+ *
+ * Columns named in `flatted` are parsed with flatted (n8n stores execution data that way). The
+ * database is opened read-only for each request, so n8n keeps writing undisturbed.
+ */
+'use strict';
+
+const path = require('node:path');
+const readline = require('node:readline');
+
+const [n8nDir, dbFile] = process.argv.slice(2);
+const load = (name) =>
+	require(require.resolve(name, { paths: [path.join(n8nDir, 'node_modules', 'n8n'), n8nDir] }));
+const sqlite3 = load('sqlite3');
+const { parse } = load('flatted');
+
+function query(sql, params) {
+	return new Promise((resolve, reject) => {
+		const db = new sqlite3.Database(dbFile, sqlite3.OPEN_READONLY, (openError) => {
+			if (openError) return reject(openError);
+			db.configure('busyTimeout', 5000);
+			db.all(sql, params, (error, rows) => {
+				db.close();
+				if (error) reject(error);
+				else resolve(rows);
+			});
+		});
+	});
+}
+
+const lines = readline.createInterface({ input: process.stdin });
+lines.on('line', async (line) => {
+	let id = null;
+	try {
+		const request = JSON.parse(line);
+		id = request.id;
+		const rows = await query(request.sql, request.params || []);
+		for (const row of rows) {
+			for (const column of request.flatted || []) {
+				if (typeof row[column] === 'string') row[column] = parse(row[column]);
+			}
+		}
+		process.stdout.write(`${JSON.stringify({ id, rows })}\n`);
+	} catch (error) {
+		process.stdout.write(`${JSON.stringify({ id, error: String(error && error.message) })}\n`);
+	}
+});
+lines.on('close', () => process.exit(0));

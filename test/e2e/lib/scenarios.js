@@ -1,0 +1,388 @@
+// No eslint-disable here: n8n's lint applies its rules to .ts files only, and naming those rules in
+// a .js file is itself a lint error ("Definition for rule ... was not found").
+/**
+ * The end-to-end scenarios, run against one real n8n version. Every assertion reads what n8n
+ * recorded (executions in its database, REST answers, HTTP status codes of its webhooks) and what
+ * the PiAPI simulator saw; nothing is taken from n8n's log output.
+ */
+'use strict';
+
+const crypto = require('node:crypto');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+
+const { parseWav } = require('../../simulator/wav');
+const { N8n } = require('./n8n');
+const { SimulatorProcess } = require('./sim');
+const { freePort, isListening, request, seconds, sleep, waitFor } = require('./util');
+const wf = require('./workflows');
+
+const API_KEY = 'e2e-sim-key-3f9a';
+const WEBHOOK_SECRET = 'e2e-webhook-secret-77c1';
+const AUDIO_SECONDS = 3;
+
+class AssertionError extends Error {}
+
+function assert(condition, message) {
+	if (!condition) throw new AssertionError(message);
+}
+
+function assertEqual(actual, expected, what) {
+	assert(
+		actual === expected,
+		`${what}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`,
+	);
+}
+
+/** Output items of a node's last run in an execution's run data. */
+function nodeOutput(execution, nodeName) {
+	const runs = execution && execution.data && execution.data.resultData.runData[nodeName];
+	assert(runs && runs.length, `execution ${execution && execution.id} has no run of "${nodeName}"`);
+	const last = runs[runs.length - 1];
+	assert(!last.error, `"${nodeName}" failed: ${last.error && (last.error.message || JSON.stringify(last.error))}`);
+	return (last.data && last.data.main && last.data.main[0]) || [];
+}
+
+function executionError(execution) {
+	const error = execution && execution.data && execution.data.resultData && execution.data.resultData.error;
+	if (!error) return '';
+	return `: ${error.message || ''} ${error.description || ''}`.trimEnd();
+}
+
+/** The bytes of a binary entry as n8n stored them (in the execution, or in its binary data folder). */
+function binaryBytes(n8n, binary) {
+	const id = binary.id;
+	if (typeof id === 'string' && id.includes(':')) {
+		const [mode, ...rest] = id.split(':');
+		const relative = rest.join(':');
+		assert(mode === 'filesystem-v2' || mode === 'filesystem', `unexpected binary data mode "${mode}" (${id})`);
+		const file = path.join(n8n.userFolder, '.n8n', 'binaryData', relative);
+		assert(fs.existsSync(file), `binary data file ${file} (from ${id}) does not exist`);
+		return fs.readFileSync(file);
+	}
+	assert(typeof binary.data === 'string' && binary.data.length > 0, 'the binary entry has neither id nor data');
+	return Buffer.from(binary.data, 'base64');
+}
+
+const sha256 = (buffer) => crypto.createHash('sha256').update(buffer).digest('hex');
+
+/** Asserts the item's binary is the simulator's WAV for `taskId`, byte for byte. */
+async function assertSong(n8n, sim, item, taskId, property = 'data') {
+	const binary = item.binary && item.binary[property];
+	assert(binary, `the item has no binary "${property}" (binary keys: ${Object.keys(item.binary || {}).join(', ') || 'none'})`);
+	assertEqual(binary.mimeType, 'audio/wav', 'binary mimeType');
+	assert(binary.fileSize && !/^0\b/.test(String(binary.fileSize)), `binary fileSize is ${JSON.stringify(binary.fileSize)}`);
+	const bytes = binaryBytes(n8n, binary);
+	assert(bytes.length > 0, 'the stored audio is empty');
+	const wav = parseWav(bytes);
+	assert(Math.abs(wav.durationSeconds - AUDIO_SECONDS) < 0.05, `the WAV lasts ${wav.durationSeconds} s, expected ${AUDIO_SECONDS}`);
+	const original = await request(`${sim.url}/files/${taskId}.wav`);
+	assertEqual(original.status, 200, `simulator file for task ${taskId}`);
+	const expected = await fetchBytes(`${sim.url}/files/${taskId}.wav`);
+	assertEqual(sha256(bytes), sha256(expected), 'sha256 of the stored audio vs the simulator file');
+	return { binary, bytes: bytes.length };
+}
+
+function fetchBytes(url) {
+	return new Promise((resolve, reject) => {
+		require('node:http')
+			.get(url, { agent: false }, (res) => {
+				const chunks = [];
+				res.on('data', (chunk) => chunks.push(chunk));
+				res.on('end', () => resolve(Buffer.concat(chunks)));
+				res.on('error', reject);
+			})
+			.on('error', reject);
+	});
+}
+
+/** New executions of a workflow since `before` (a list of rows). */
+async function newExecutions(n8n, workflowId, before) {
+	const known = new Set(before.map((row) => row.id));
+	return (await n8n.executions.executions(workflowId)).filter((row) => !known.has(row.id));
+}
+
+const FINAL = new Set(['success', 'error', 'crashed', 'canceled']);
+
+/** Waits for exactly one new execution of the workflow to reach a final status; returns it with data. */
+async function waitForFinishedExecution(n8n, workflowId, before, timeoutMs = 30000) {
+	const rows = await waitFor(
+		`a finished execution of ${workflowId}`,
+		async () => {
+			const rows = await newExecutions(n8n, workflowId, before);
+			return rows.some((row) => FINAL.has(row.status)) ? rows : null;
+		},
+		{ timeoutMs, intervalMs: 200, describe: () => 'no finished execution' },
+	);
+	const finished = rows.filter((row) => FINAL.has(row.status));
+	return n8n.executions.execution(finished[0].id);
+}
+
+/**
+ * Runs every scenario on one n8n version. `check(name, fn)` records one result; setup failures
+ * fail the scenarios that depend on them.
+ */
+async function runVersion(version, { tarball, check: record, keep, log }) {
+	let failures = 0;
+	const check = async (title, fn) => {
+		if (!(await record(title, fn))) failures++;
+	};
+	const runDir = fs.mkdtempSync(path.join(os.tmpdir(), `piapi-e2e-${version}-`));
+	let sim;
+	let n8n;
+	let setupError;
+	let hasTrigger = false;
+	const label = version === 'v1' ? 'n8n 1.123.81' : 'n8n 2.41.1';
+	const ports = [];
+	const name = (text) => `[${label}] ${text}`;
+
+	const setup = async () => {
+		sim = await SimulatorProcess.start({
+			apiKey: API_KEY,
+			renderMs: 1500,
+			pendingMs: 300,
+			audioSeconds: AUDIO_SECONDS,
+			logFile: path.join(runDir, 'simulator.log'),
+		});
+		const port = await freePort();
+		let brokerPort = await freePort();
+		while (brokerPort === port) brokerPort = await freePort();
+		ports.push(port, sim.port, ...(version === 'v2' ? [brokerPort] : []));
+		n8n = new N8n({ version, runDir, port, brokerPort });
+		log(`${label}: run folder ${runDir}, n8n on ${n8n.baseUrl}, simulator on ${sim.url}`);
+		const installed = await n8n.installPackage(tarball);
+		const manifest = JSON.parse(fs.readFileSync(path.join(installed, 'package.json'), 'utf8'));
+		hasTrigger = (manifest.n8n.nodes || []).some((file) => /PiApiTrigger\.node\.js$/.test(file));
+		await n8n.importCredentials(wf.credentialFile({ apiKey: API_KEY, baseUrl: sim.url, webhookSecret: WEBHOOK_SECRET }));
+		await n8n.importWorkflows(wf.workflows({ triggerUrl: triggerUrl() }));
+	};
+	const triggerUrl = () => `${n8n.baseUrl}/webhook/${wf.TRIGGER_PATH}`;
+	const needSetup = () => {
+		if (setupError) throw new Error(`not run: setup failed: ${setupError.message}`);
+	};
+	const needTrigger = () => {
+		needSetup();
+		assert(hasTrigger, 'not run: the packed package has no PiAPI Trigger node (dist/nodes/PiApiTrigger)');
+	};
+
+	try {
+		await check(name('setup: simulator, package installed from npm pack, credential and workflows imported'), async () => {
+			try {
+				await setup();
+			} catch (error) {
+				setupError = error;
+				throw error;
+			}
+		});
+
+		// 1. Generate and Wait (poll) through `n8n execute`.
+		await check(name('1. Generate and Wait (poll) via n8n execute: task completed, song in binary'), async () => {
+			needSetup();
+			await sim.reset();
+			const before = await n8n.executions.executions(wf.IDS.poll).catch(() => []);
+			const result = await n8n.execute(wf.IDS.poll);
+			assertEqual(result.code, 0, `n8n execute exit code (output: ${result.output.slice(-1500)})`);
+			const rows = await newExecutions(n8n, wf.IDS.poll, before);
+			assertEqual(rows.length, 1, 'new executions of the workflow in the database');
+			const execution = await n8n.executions.execution(rows[0].id);
+			assertEqual(execution.status, 'success', `execution status${executionError(execution)}`);
+			assertEqual(Boolean(execution.finished), true, 'execution finished');
+			const tasks = await sim.tasks();
+			assertEqual(tasks.length, 1, 'tasks created in the simulator');
+			const items = nodeOutput(execution, 'DiffRhythm');
+			assertEqual(items.length, 1, 'DiffRhythm output items');
+			const [item] = items;
+			assertEqual(item.json.status, 'completed', 'json.status');
+			assertEqual(item.json.task_id, tasks[0].task_id, 'json.task_id vs the simulator task');
+			assertEqual(item.json.input && item.json.input.lyrics, wf.LYRICS, 'json.input.lyrics');
+			const song = await assertSong(n8n, sim, item, tasks[0].task_id);
+			const requests = await sim.requests();
+			const posts = requests.filter((r) => r.method === 'POST' && r.path === '/api/v1/task');
+			assertEqual(posts.length, 1, 'POST /api/v1/task requests');
+			assertEqual(posts[0].headers['x-api-key'], API_KEY, 'x-api-key sent by n8n');
+			assertEqual(posts[0].body.input.style_prompt, wf.STYLES.poll, 'style_prompt sent');
+			return `execution ${execution.id}, task ${item.json.task_id}, ${song.bytes} bytes of audio/wav`;
+		});
+
+		let started = false;
+		await check(name('n8n start: published workflows registered their production webhooks'), async () => {
+			needSetup();
+			if (hasTrigger) await n8n.publish(wf.IDS.trigger);
+			await n8n.publish(wf.IDS.callback);
+			await n8n.publish(wf.IDS.suspend);
+			const t0 = Date.now();
+			await n8n.start([wf.PATHS.callback, wf.PATHS.suspend, ...(hasTrigger ? [wf.TRIGGER_PATH] : [])]);
+			started = true;
+			await n8n.setupOwnerAndLogin();
+			return `ready in ${seconds(Date.now() - t0)}`;
+		});
+		const needServer = () => {
+			needSetup();
+			assert(started, 'not run: n8n did not start');
+		};
+
+		// 5. Credential test through the editor's REST API.
+		await check(name('5. credential test: passes with the right key, fails with a wrong one, creates no task'), async () => {
+			needServer();
+			await sim.reset();
+			const testWith = async (apiKey) => {
+				const res = await n8n.rest('POST', '/credentials/test', {
+					// The route tests the given data on behalf of a stored credential the user may read
+					// (TestCredentialRequestDto: { credentials: { id, name, type, data } }).
+					credentials: {
+						id: wf.CREDENTIAL.id,
+						name: wf.CREDENTIAL.name,
+						type: wf.CREDENTIAL.type,
+						data: { apiKey, baseUrl: sim.url, webhookSecret: WEBHOOK_SECRET },
+					},
+				});
+				assertEqual(res.status, 200, `POST /rest/credentials/test HTTP status (${res.text.slice(0, 300)})`);
+				return res.json().data;
+			};
+			const good = await testWith(API_KEY);
+			assertEqual(good && good.status, 'OK', `test result with the right key (${JSON.stringify(good)})`);
+			const bad = await testWith('wrong-key-000');
+			assertEqual(bad && bad.status, 'Error', `test result with a wrong key (${JSON.stringify(bad)})`);
+			const requests = await sim.requests();
+			const reads = requests.filter((r) => r.method === 'GET' && r.path === '/account/info');
+			assertEqual(reads.length, 2, 'GET /account/info requests');
+			assertEqual(reads[0].headers['x-api-key'], API_KEY, 'first test x-api-key');
+			assertEqual(reads[0].status, 200, 'first test answered');
+			assertEqual(reads[1].headers['x-api-key'], 'wrong-key-000', 'second test x-api-key');
+			assertEqual(reads[1].status, 401, 'second test answered');
+			assertEqual(requests.filter((r) => r.path.startsWith('/api/v1/task')).length, 0, 'task requests');
+			assertEqual((await sim.tasks()).length, 0, 'tasks in the simulator');
+			return `OK / Error: ${bad.message}`;
+		});
+
+		// 2. Generate with a callback URL; the PiAPI Trigger receives the song.
+		let callbackTask = null;
+		await check(name('2. Generate with callback URL -> PiAPI Trigger execution with the song'), async () => {
+			needServer();
+			needTrigger();
+			await sim.reset();
+			const triggerBefore = await n8n.executions.executions(wf.IDS.trigger);
+			const callbackBefore = await n8n.executions.executions(wf.IDS.callback);
+			const res = await request(`${n8n.baseUrl}/webhook/${wf.PATHS.callback}`, { method: 'POST', body: { from: 'e2e' } });
+			assertEqual(res.status, 200, `POST /webhook/${wf.PATHS.callback} (${res.text.slice(0, 200)})`);
+
+			const generated = await waitForFinishedExecution(n8n, wf.IDS.callback, callbackBefore);
+			assertEqual(generated.status, 'success', `Generate execution status${executionError(generated)}`);
+			const [created] = nodeOutput(generated, 'DiffRhythm');
+			const taskId = created && created.json.task_id;
+			assert(taskId, 'the Generate node returned no task_id');
+			const tasks = await sim.tasks();
+			assertEqual(tasks.length, 1, 'tasks created in the simulator');
+			assertEqual(tasks[0].task_id, taskId, 'task id');
+			assertEqual(tasks[0].config.webhook_config.endpoint, triggerUrl(), 'webhook endpoint sent to PiAPI');
+			assertEqual(tasks[0].config.webhook_config.secret, WEBHOOK_SECRET, 'webhook secret sent to PiAPI');
+
+			const execution = await waitForFinishedExecution(n8n, wf.IDS.trigger, triggerBefore, 30000);
+			assertEqual(execution.status, 'success', `trigger execution status${executionError(execution)}`);
+			const items = nodeOutput(execution, 'PiAPI Trigger');
+			assertEqual(items.length, 1, 'trigger output items');
+			const [item] = items;
+			assertEqual(item.json.task_id, taskId, 'json.task_id');
+			assertEqual(item.json.event, 'completed', 'json.event');
+			assertEqual(item.json.dedupeKey, `${taskId}:completed`, 'json.dedupeKey');
+			const song = await assertSong(n8n, sim, item, taskId);
+			// The `processing` webhook was answered but started nothing (events: completed, failed).
+			const deliveries = (await sim.deliveries()).filter((d) => d.taskId === taskId);
+			const final = deliveries.filter((d) => d.kind === 'final');
+			assert(final.some((d) => d.statusCode === 200), `final webhook answers: ${JSON.stringify(final)}`);
+			const intermediate = deliveries.filter((d) => d.kind === 'intermediate');
+			assert(intermediate.some((d) => d.statusCode >= 200 && d.statusCode < 300), `processing webhook answers: ${JSON.stringify(intermediate)}`);
+			await sleep(500);
+			assertEqual((await newExecutions(n8n, wf.IDS.trigger, triggerBefore)).length, 1, 'trigger executions for the task');
+			callbackTask = taskId;
+			return `trigger execution ${execution.id}, task ${taskId}, ${song.bytes} bytes`;
+		});
+
+		// 4. A forged webhook is refused and starts nothing.
+		await check(name('4. forged webhook to the trigger URL: 401 and no execution'), async () => {
+			needServer();
+			needTrigger();
+			let taskId = callbackTask;
+			if (!taskId) {
+				// Scenario 2 failed: forge the callback of a fresh task (webhook pointing elsewhere).
+				const res = await request(`${sim.url}/api/v1/task`, {
+					method: 'POST',
+					headers: { 'x-api-key': API_KEY },
+					body: { model: 'Qubico/diffrhythm', task_type: 'txt2audio-base', input: { lyrics: wf.LYRICS, style_prompt: 'forged' } },
+				});
+				taskId = res.json().data.task_id;
+			}
+			const before = await n8n.executions.executions(wf.IDS.trigger);
+			const wrong = await sim.deliver({ taskId, url: triggerUrl(), secret: 'forged-secret', status: 'completed' });
+			assertEqual(wrong.statusCode, 401, `answer to a wrong x-webhook-secret (${wrong.body})`);
+			const missing = await sim.deliver({ taskId, url: triggerUrl(), secret: '', status: 'completed' });
+			assertEqual(missing.statusCode, 401, `answer to a missing x-webhook-secret (${missing.body})`);
+			await sleep(1500);
+			const after = await newExecutions(n8n, wf.IDS.trigger, before);
+			assertEqual(after.length, 0, 'executions started by forged webhooks');
+			return 'wrong and missing secret: 401, no execution';
+		});
+
+		// 3. Generate and Wait in suspend mode, resumed by PiAPI's webhook.
+		await check(name('3. Generate and Wait (suspend): execution waits, webhook resumes it, song in binary'), async () => {
+			needServer();
+			await sim.reset();
+			// A longer render leaves time to see the execution parked as `waiting`.
+			await sim.behaviour({ byStylePrompt: { [wf.STYLES.suspend]: { renderMs: 5000 } } });
+			const before = await n8n.executions.executions(wf.IDS.suspend);
+			const res = await request(`${n8n.baseUrl}/webhook/${wf.PATHS.suspend}`, { method: 'POST', body: { from: 'e2e' } });
+			assertEqual(res.status, 200, `POST /webhook/${wf.PATHS.suspend} (${res.text.slice(0, 200)})`);
+			const waiting = await waitFor(
+				'the execution to be waiting',
+				async () => {
+					const rows = await newExecutions(n8n, wf.IDS.suspend, before);
+					const finished = rows.find((row) => FINAL.has(row.status));
+					if (finished) {
+						const execution = await n8n.executions.execution(finished.id);
+						throw new AssertionError(`the execution finished (${finished.status}${executionError(execution)}) without waiting`);
+					}
+					return rows.find((row) => row.status === 'waiting');
+				},
+				{ timeoutMs: 15000, intervalMs: 100 },
+			).catch((error) => {
+				if (error instanceof AssertionError) throw error;
+				throw new AssertionError(error.message);
+			});
+			const tasks = await sim.tasks();
+			assertEqual(tasks.length, 1, 'tasks created in the simulator');
+			const task = tasks[0];
+			const endpoint = task.config.webhook_config.endpoint;
+			const resume = new URL(endpoint);
+			assertEqual(`${resume.origin}${resume.pathname}`, `${n8n.baseUrl}/webhook-waiting/${waiting.id}`, 'webhook endpoint (resume URL)');
+			if (version === 'v2') assert(/^[0-9a-f]{16,}$/i.test(resume.searchParams.get('signature') || ''), `2.x resume URL carries a signature: ${endpoint}`);
+
+			const execution = await waitForFinishedExecution(n8n, wf.IDS.suspend, before, 30000);
+			assertEqual(execution.id, waiting.id, 'the resumed execution is the waiting one');
+			assertEqual(execution.status, 'success', `execution status${executionError(execution)}`);
+			const items = nodeOutput(execution, 'DiffRhythm');
+			assertEqual(items.length, 1, 'DiffRhythm output items');
+			const [item] = items;
+			assertEqual(item.json.task_id, task.task_id, 'json.task_id');
+			assertEqual(item.json.status, 'completed', 'json.status');
+			const song = await assertSong(n8n, sim, item, task.task_id);
+			const deliveries = (await sim.deliveries()).filter((d) => d.taskId === task.task_id && d.kind === 'final');
+			assert(deliveries.some((d) => d.statusCode === 200), `final webhook answers: ${JSON.stringify(deliveries)}`);
+			const conflicts = (await sim.deliveries()).filter((d) => d.statusCode === 409).length;
+			return `execution ${execution.id} waited, resumed via ${resume.pathname}${resume.search ? '?signature=…' : ''}; ${song.bytes} bytes${conflicts ? `; ${conflicts} delivery attempt(s) got 409` : ''}`;
+		});
+	} finally {
+		await check(name('stop: every process stopped by PID, nothing left listening'), async () => {
+			if (n8n) await n8n.stop();
+			if (sim) await sim.stop();
+			const listening = [];
+			for (const port of ports) if (await isListening(port)) listening.push(port);
+			assertEqual(listening.length, 0, `ports still listening (${listening.join(', ')})`);
+			return `ports ${ports.join(', ')} closed`;
+		});
+		if (keep || failures) log(`${label}: logs and user folder kept in ${runDir}`);
+		else fs.rmSync(runDir, { recursive: true, force: true });
+	}
+}
+
+module.exports = { runVersion, API_KEY, WEBHOOK_SECRET };

@@ -1,0 +1,156 @@
+// No eslint-disable here: n8n's lint applies its rules to .ts files only, and naming those rules in
+// a .js file is itself a lint error ("Definition for rule ... was not found").
+/**
+ * The credential and workflows the end-to-end suite imports into n8n, with fixed ids so runs and
+ * assertions can name them.
+ */
+'use strict';
+
+const PKG = 'n8n-nodes-piapi-diffrhythm';
+const DIFFRHYTHM = `${PKG}.diffRhythm`;
+const TRIGGER = `${PKG}.piApiTrigger`;
+
+const CREDENTIAL = { id: 'e2ePiApiCred0001', name: 'PiAPI (simulator)', type: 'piApiApi' };
+
+const IDS = {
+	poll: 'e2eWfPollWait001',
+	trigger: 'e2eWfPiApiTrig01',
+	callback: 'e2eWfGenCallbk01',
+	suspend: 'e2eWfSuspend0001',
+};
+
+/** Production webhook paths (`/webhook/<path>`). */
+const PATHS = {
+	callback: 'e2e-generate-callback',
+	suspend: 'e2e-generate-suspend',
+};
+
+const TRIGGER_WEBHOOK_ID = '5e2d1c0a-7f3b-4c2e-9a1d-0e2e00000001';
+/** The trigger node's production path: `/webhook/<webhookId>/piapi`. */
+const TRIGGER_PATH = `${TRIGGER_WEBHOOK_ID}/piapi`;
+
+const LYRICS = '[00:05.00] hello';
+/** Style prompts per scenario: the simulator can be told to treat each one differently. */
+const STYLES = {
+	poll: 'pop',
+	callback: 'e2e callback pop',
+	suspend: 'e2e suspend pop',
+};
+
+const credentialRef = () => ({ piApiApi: { id: CREDENTIAL.id, name: CREDENTIAL.name } });
+
+function credentialFile({ apiKey, baseUrl, webhookSecret }) {
+	return [{ ...CREDENTIAL, data: { apiKey, baseUrl, webhookSecret } }];
+}
+
+function workflow(id, name, nodes) {
+	const connections = {};
+	for (let i = 0; i < nodes.length - 1; i++) {
+		connections[nodes[i].name] = { main: [[{ node: nodes[i + 1].name, type: 'main', index: 0 }]] };
+	}
+	return {
+		id,
+		name,
+		active: false,
+		nodes: nodes.map((node, index) => ({ position: [index * 240, 0], ...node })),
+		connections,
+		settings: { executionOrder: 'v1' },
+		pinData: {},
+	};
+}
+
+function webhookNode(id, name, path, webhookId) {
+	return {
+		id,
+		name,
+		type: 'n8n-nodes-base.webhook',
+		typeVersion: 2,
+		webhookId,
+		parameters: { httpMethod: 'POST', path, responseMode: 'onReceived', options: {} },
+	};
+}
+
+function diffRhythmNode(id, parameters) {
+	return {
+		id,
+		name: 'DiffRhythm',
+		type: DIFFRHYTHM,
+		typeVersion: 1,
+		parameters,
+		credentials: credentialRef(),
+	};
+}
+
+/** Every workflow of the suite; `triggerUrl` is the trigger's production URL. */
+function workflows({ triggerUrl }) {
+	return [
+		// 1: Manual Trigger -> Generate and Wait (poll), run with `n8n execute`.
+		workflow(IDS.poll, 'E2E: generate and wait (poll)', [
+			{
+				id: 'a0000000-0000-4000-8000-000000000001',
+				name: 'Manual Trigger',
+				type: 'n8n-nodes-base.manualTrigger',
+				typeVersion: 1,
+				parameters: {},
+			},
+			diffRhythmNode('a0000000-0000-4000-8000-000000000002', {
+				operation: 'generateAndWait',
+				taskType: 'txt2audio-base',
+				lyrics: LYRICS,
+				stylePrompt: STYLES.poll,
+				downloadAudio: true,
+				binaryPropertyName: 'data',
+			}),
+		]),
+		// 2a: the PiAPI Trigger, receiving the callbacks of 2b.
+		workflow(IDS.trigger, 'E2E: PiAPI Trigger', [
+			{
+				id: 'b0000000-0000-4000-8000-000000000001',
+				name: 'PiAPI Trigger',
+				type: TRIGGER,
+				typeVersion: 1,
+				webhookId: TRIGGER_WEBHOOK_ID,
+				parameters: { events: ['completed', 'failed'], downloadAudio: true },
+				credentials: credentialRef(),
+			},
+		]),
+		// 2b: Webhook -> Generate with the trigger's production URL as callback.
+		workflow(IDS.callback, 'E2E: generate with callback', [
+			webhookNode('c0000000-0000-4000-8000-000000000001', 'Webhook', PATHS.callback, '5e2d1c0a-7f3b-4c2e-9a1d-0e2e00000002'),
+			diffRhythmNode('c0000000-0000-4000-8000-000000000002', {
+				operation: 'generate',
+				taskType: 'txt2audio-base',
+				lyrics: LYRICS,
+				stylePrompt: STYLES.callback,
+				options: { callbackUrl: triggerUrl },
+			}),
+		]),
+		// 3: Webhook -> Generate and Wait in suspend mode (resumed by PiAPI's webhook).
+		workflow(IDS.suspend, 'E2E: generate and wait (suspend)', [
+			webhookNode('d0000000-0000-4000-8000-000000000001', 'Webhook', PATHS.suspend, '5e2d1c0a-7f3b-4c2e-9a1d-0e2e00000003'),
+			diffRhythmNode('d0000000-0000-4000-8000-000000000002', {
+				operation: 'generateAndWait',
+				taskType: 'txt2audio-base',
+				lyrics: LYRICS,
+				stylePrompt: STYLES.suspend,
+				downloadAudio: true,
+				binaryPropertyName: 'data',
+				options: { waitMode: 'suspend', maxWaitSeconds: 600 },
+			}),
+		]),
+	];
+}
+
+module.exports = {
+	CREDENTIAL,
+	DIFFRHYTHM,
+	IDS,
+	LYRICS,
+	PATHS,
+	STYLES,
+	TRIGGER,
+	TRIGGER_PATH,
+	TRIGGER_WEBHOOK_ID,
+	credentialFile,
+	workflows,
+};
