@@ -2,14 +2,14 @@
  * Completion-to-output latency and GETs per task, for one simulated generation time, in one
  * process: one simulator, every mode side by side.
  *
- *   node bench/latency.js --seconds 90 [--tasks 6] [--phase 10] [--warm-after 30]
- *                         [--render-jitter 0] [--modes poll,suspend,fixed5,loop10]
+ *   node bench/latency.js --seconds 90 [--tasks 6] [--phase 10] [--render-jitter 0]
+ *                         [--modes poll,suspend,fixed5,loop10]
  *
- * Each mode runs two waves of `--tasks` executions, each execution started at a random moment:
- * - `cold`: within the first `--phase` seconds, when this process has not seen a song finish
- *   (an n8n instance just started);
- * - `warm`: within `--phase` seconds from `--warm-after` seconds on. By the time these songs end,
- *   songs of the first wave have finished (an n8n instance that has been generating songs).
+ * Each mode runs two waves of `--tasks` executions, each execution started at a random moment
+ * within `--phase` seconds of its wave's start:
+ * - `cold` starts at once: no song has finished in this process yet (an n8n just started);
+ * - `warm` starts once Poll mode has collected its first song (an n8n that has been generating
+ *   songs: its Poll mode knows how long a render takes).
  * Only Poll mode learns from finished songs; for the other modes both waves are alike.
  * Suspend mode runs through the harness's loopback stand-in for n8n's resume route (a real n8n
  * also saves and loads the waiting execution in its database; not included here).
@@ -85,7 +85,6 @@ async function main() {
 	const seconds = Number(arg('seconds', '10'));
 	const tasks = Number(arg('tasks', '6'));
 	const phaseSeconds = Number(arg('phase', '10'));
-	const warmAfterSeconds = Number(arg('warm-after', String(phaseSeconds + 20)));
 	const modes = arg('modes', Object.keys(MODES).join(',')).split(',');
 	const renderJitter = Number(arg('render-jitter', '0'));
 	const queue = { min: 200, max: 5200 };
@@ -103,16 +102,26 @@ async function main() {
 	const credentials = { piApiApi: { apiKey: API_KEY, baseUrl: sim.url } };
 	const server = modes.includes('suspend') ? await startN8nServer({ credentials }) : undefined;
 	const runs = [];
-	const waves = { cold: 0, warm: warmAfterSeconds * 1000 };
+	const begin = Date.now();
+	// The second wave starts once Poll mode has collected its first song (or, without Poll mode,
+	// once any mode has): from then on this process knows how long a render takes.
+	let openGate;
+	const gate = new Promise((resolve) => (openGate = resolve));
+	const gateMode = modes.includes('poll') ? 'poll' : modes[0];
 	for (const mode of modes) {
-		for (const [wave, waveStart] of Object.entries(waves)) {
+		for (const wave of ['cold', 'warm']) {
 			for (let i = 0; i < tasks; i++) {
-				const offset = waveStart + Math.random() * phaseSeconds * 1000;
 				const stylePrompt = `bench ${mode} ${wave} ${i}`;
+				const waveStart =
+					wave === 'cold' ? Promise.resolve(0) : gate.then(() => Date.now() - begin);
 				runs.push(
-					sleep(offset)
-						.then(() => MODES[mode](sim, stylePrompt, maxWaitSeconds, server))
-						.then((outcome) => ({ mode, wave, offsetMs: Math.round(offset), ...outcome })),
+					waveStart.then(async (waveStartMs) => {
+						const offset = waveStartMs + Math.random() * phaseSeconds * 1000;
+						await sleep(begin + offset - Date.now());
+						const outcome = await MODES[mode](sim, stylePrompt, maxWaitSeconds, server);
+						if (wave === 'cold' && mode === gateMode) openGate();
+						return { mode, wave, offsetMs: Math.round(offset), ...outcome };
+					}),
 				);
 			}
 		}
@@ -134,17 +143,13 @@ async function main() {
 		});
 	}
 	for (const list of Object.values(byMode)) list.sort((a, b) => a.endedAt - b.endedAt);
-	// Whether Poll mode had really collected a song before the second wave's songs ended.
-	const pollOutcomes = outcomes.filter((o) => o.mode === 'poll');
-	const firstCollected = Math.min(...pollOutcomes.map((o) => o.doneAt));
-	const warmAfterFirstSong = pollOutcomes
-		.filter((o) => o.wave === 'warm')
-		.every((o) => sim.tasks.get(o.taskId).endedAt > firstCollected);
+	// The first song Poll mode completed had nothing to go by.
+	if (byMode.poll) byMode.poll[0].first = true;
 	const posts = sim.posts().length;
 	await server?.close();
 	await sim.close();
 	process.stdout.write(
-		`${JSON.stringify({ seconds, tasks, phaseSeconds, warmAfterSeconds, renderJitter, warmAfterFirstSong, posts, expectedPosts: outcomes.length, modes: byMode })}\n`,
+		`${JSON.stringify({ seconds, tasks, phaseSeconds, renderJitter, posts, expectedPosts: outcomes.length, modes: byMode })}\n`,
 	);
 }
 

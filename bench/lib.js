@@ -39,9 +39,10 @@ function arg(name, fallback) {
 
 /**
  * Runs `node bench/<script> ...args` and resolves with the JSON object it prints as its last
- * stdout line. stderr is passed through so progress stays visible.
+ * stdout line (`onLine` sees every line as it comes). stderr is passed through so progress stays
+ * visible.
  */
-function runChild(script, args = [], { nodeArgs = [], env = {} } = {}) {
+function runChild(script, args = [], { nodeArgs = [], env = {}, onLine } = {}) {
 	return new Promise((resolve, reject) => {
 		const child = spawn(process.execPath, [...nodeArgs, path.join(__dirname, script), ...args], {
 			cwd: ROOT,
@@ -49,7 +50,17 @@ function runChild(script, args = [], { nodeArgs = [], env = {} } = {}) {
 			stdio: ['ignore', 'pipe', 'inherit'],
 		});
 		let out = '';
-		child.stdout.on('data', (chunk) => (out += chunk));
+		let pending = '';
+		child.stdout.on('data', (chunk) => {
+			out += chunk;
+			pending += chunk;
+			let newline;
+			while ((newline = pending.indexOf('\n')) >= 0) {
+				const line = pending.slice(0, newline);
+				pending = pending.slice(newline + 1);
+				if (onLine) onLine(line);
+			}
+		});
 		child.on('error', reject);
 		child.on('close', (code) => {
 			const last = out.trim().split('\n').pop();

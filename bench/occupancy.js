@@ -1,0 +1,169 @@
+/**
+ * Worker occupancy in a real n8n: `--songs` production executions (Webhook → Generate and Wait)
+ * started at once on an n8n whose production concurrency limit is `--limit`
+ * (N8N_CONCURRENCY_PRODUCTION_LIMIT), in Poll mode on one n8n and in suspend mode on another,
+ * side by side against one simulator (PiAPI itself without a concurrency limit).
+ *
+ *   node bench/occupancy.js [--songs 20] [--seconds 10] [--limit 2] [--runs 3] [--version v2]
+ *
+ * Wall time = from the first webhook request to the last execution's `stoppedAt` in n8n's
+ * database. Prints one JSON line.
+ */
+'use strict';
+
+const { request, sleep } = require('../test/e2e/lib/util');
+const { API_KEY, LYRICS, arg } = require('./lib');
+const {
+	FINAL,
+	SimulatorProcess,
+	dbTime,
+	log,
+	prepare,
+	startN8n,
+	stopAll,
+	stopN8n,
+} = require('./real-n8n');
+
+const PKG = 'n8n-nodes-piapi-diffrhythm';
+const CREDENTIAL = { id: 'benchPiApiCred01', name: 'PiAPI (simulator)', type: 'piApiApi' };
+
+function workflow(mode) {
+	const id = mode === 'poll' ? 'benchWfPollWait1' : 'benchWfSuspend01';
+	const path = `bench-occupancy-${mode}`;
+	return {
+		id,
+		path,
+		stylePrompt: `bench occupancy ${mode}`,
+		definition: {
+			id,
+			name: `Bench: occupancy (${mode})`,
+			active: false,
+			settings: { executionOrder: 'v1' },
+			pinData: {},
+			nodes: [
+				{
+					id: `${mode === 'poll' ? 'a' : 'b'}0000000-0000-4000-8000-0000000000b1`,
+					name: 'Webhook',
+					type: 'n8n-nodes-base.webhook',
+					typeVersion: 2,
+					position: [0, 0],
+					webhookId: `${mode === 'poll' ? 'a' : 'b'}e2d1c0a-7f3b-4c2e-9a1d-0b0000000001`,
+					parameters: { httpMethod: 'POST', path, responseMode: 'onReceived', options: {} },
+				},
+				{
+					id: `${mode === 'poll' ? 'a' : 'b'}0000000-0000-4000-8000-0000000000b2`,
+					name: 'DiffRhythm',
+					type: `${PKG}.diffRhythm`,
+					typeVersion: 1,
+					position: [240, 0],
+					credentials: { piApiApi: { id: CREDENTIAL.id, name: CREDENTIAL.name } },
+					parameters: {
+						operation: 'generateAndWait',
+						taskType: 'txt2audio-base',
+						lyrics: LYRICS,
+						stylePrompt: `bench occupancy ${mode}`,
+						downloadAudio: true,
+						binaryPropertyName: 'data',
+						options: { waitMode: mode, maxWaitSeconds: 900 },
+					},
+				},
+			],
+			connections: { Webhook: { main: [[{ node: 'DiffRhythm', type: 'main', index: 0 }]] } },
+		},
+	};
+}
+
+async function measure(n8n, wf, songs, sim, timeoutMs) {
+	const before = new Set((await n8n.executions.executions(wf.id)).map((row) => row.id));
+	const started = Date.now();
+	const answers = await Promise.all(
+		Array.from({ length: songs }, (_, i) =>
+			request(`${n8n.baseUrl}/webhook/${wf.path}`, {
+				method: 'POST',
+				body: { song: i },
+				timeoutMs,
+			}),
+		),
+	);
+	const refused = answers.filter((a) => a.status !== 200).length;
+	let rows = [];
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		rows = (await n8n.executions.executions(wf.id)).filter((row) => !before.has(row.id));
+		if (rows.length >= songs && rows.every((row) => FINAL.has(row.status))) break;
+		if (Date.now() > deadline)
+			throw new Error(
+				`${wf.id}: ${rows.filter((r) => FINAL.has(r.status)).length}/${songs} finished in time`,
+			);
+		await sleep(250);
+	}
+	const lastStop = Math.max(...rows.map((row) => dbTime(row.stoppedAt)));
+	const tasks = (await sim.tasks()).filter((task) => task.input.style_prompt === wf.stylePrompt);
+	return {
+		wallMs: lastStop - started,
+		executions: rows.length,
+		succeeded: rows.filter((row) => row.status === 'success').length,
+		refusedRequests: refused,
+		tasksSoFar: tasks.length,
+	};
+}
+
+async function main() {
+	const songs = Number(arg('songs', '20'));
+	const seconds = Number(arg('seconds', '10'));
+	const limit = Number(arg('limit', '2'));
+	const runs = Number(arg('runs', '3'));
+	const version = arg('version', 'v2');
+	const { tarball } = await prepare(version);
+	const sim = await SimulatorProcess.start({
+		apiKey: API_KEY,
+		renderMs: seconds * 1000 - 300,
+		pendingMs: 300,
+		audioSeconds: 1,
+	});
+	const modes = ['poll', 'suspend'].map(workflow);
+	const credentials = [
+		{ ...CREDENTIAL, data: { apiKey: API_KEY, baseUrl: sim.url, webhookSecret: '' } },
+	];
+	let instances = [];
+	try {
+		log(`occupancy: starting two n8n ${version} (production concurrency limit ${limit})`);
+		instances = await Promise.all(
+			modes.map((wf) =>
+				startN8n({
+					version,
+					tarball,
+					extraEnv: { N8N_CONCURRENCY_PRODUCTION_LIMIT: String(limit) },
+					credentials,
+					workflows: [wf.definition],
+					publish: [wf.id],
+					webhookPaths: [wf.path],
+				}),
+			),
+		);
+		// The caller may start other measurements once the CPU-heavy starts are over.
+		process.stdout.write(`${JSON.stringify({ ready: true })}\n`);
+		const timeoutMs = (Math.ceil(songs / limit) * seconds * 3 + 120) * 1000;
+		const results = [];
+		for (let run = 1; run <= runs; run++) {
+			log(
+				`occupancy run ${run}/${runs}: ${songs} songs of ${seconds} s, Poll and suspend side by side`,
+			);
+			const [poll, suspend] = await Promise.all(
+				modes.map((wf, i) => measure(instances[i], wf, songs, sim, timeoutMs)),
+			);
+			results.push({ poll, suspend });
+		}
+		process.stdout.write(`${JSON.stringify({ version, songs, seconds, limit, runs: results })}\n`);
+	} finally {
+		await Promise.all(instances.map((n8n) => stopN8n(n8n)));
+		await sim.stop();
+		await stopAll();
+	}
+}
+
+main().catch(async (error) => {
+	console.error(error);
+	await stopAll();
+	process.exit(1);
+});

@@ -1,0 +1,80 @@
+/**
+ * Real n8n for the benchmarks, through the end-to-end suite's tooling (test/e2e/lib): n8n installed
+ * into its cache from the committed lockfiles, the package installed from `npm pack`, sqlite,
+ * loopback only. Every process is started and stopped by PID.
+ */
+'use strict';
+
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+
+const { ensureAll } = require('../test/e2e/lib/install');
+const { N8n } = require('../test/e2e/lib/n8n');
+const { SimulatorProcess } = require('../test/e2e/lib/sim');
+const { childEnv, freePort, runCommand, stopAll, tail } = require('../test/e2e/lib/util');
+const { ROOT } = require('./lib');
+
+const log = (message) => process.stderr.write(`[bench] ${message}\n`);
+
+/** Installs (or finds in the cache) the n8n version, then packs this package. */
+async function prepare(version) {
+	await ensureAll([version], log);
+	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'piapi-bench-pack-'));
+	const result = await runCommand(
+		'npm pack',
+		'npm',
+		['pack', '--json', '--ignore-scripts', '--pack-destination', dir],
+		{
+			cwd: ROOT,
+			env: childEnv(),
+		},
+	);
+	if (result.code !== 0) throw new Error(`npm pack failed:\n${tail(result.output)}`);
+	const [report] = JSON.parse(result.stdout);
+	return { dir, tarball: path.join(dir, report.filename) };
+}
+
+/**
+ * Starts one n8n with the package, the credential and the workflows imported, `publish` ids
+ * published, and resolves once the production webhooks at `webhookPaths` answer.
+ */
+async function startN8n({
+	version,
+	tarball,
+	extraEnv = {},
+	credentials,
+	workflows,
+	publish = [],
+	webhookPaths = [],
+}) {
+	const runDir = fs.mkdtempSync(path.join(os.tmpdir(), `piapi-bench-${version}-`));
+	const port = await freePort();
+	let brokerPort = await freePort();
+	while (brokerPort === port) brokerPort = await freePort();
+	const n8n = new N8n({ version, runDir, port, brokerPort, extraEnv });
+	await n8n.installPackage(tarball);
+	if (credentials) await n8n.importCredentials(credentials);
+	await n8n.importWorkflows(workflows);
+	for (const id of publish) await n8n.publish(id);
+	await n8n.start(webhookPaths, { timeoutMs: 180_000 });
+	n8n.benchRunDir = runDir;
+	return n8n;
+}
+
+async function stopN8n(n8n) {
+	await n8n.stop();
+	fs.rmSync(n8n.benchRunDir, { recursive: true, force: true });
+}
+
+/** sqlite's `YYYY-MM-DD HH:MM:SS.sss` (UTC) or an ISO string, as ms since the epoch. */
+function dbTime(value) {
+	if (value === null || value === undefined) return undefined;
+	if (typeof value === 'number') return value;
+	const text = String(value);
+	return Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(text) ? text : `${text.replace(' ', 'T')}Z`);
+}
+
+const FINAL = new Set(['success', 'error', 'crashed', 'canceled']);
+
+module.exports = { FINAL, SimulatorProcess, dbTime, log, prepare, startN8n, stopAll, stopN8n };
