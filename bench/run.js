@@ -576,9 +576,9 @@ function markdown(results) {
 	}
 	out.push('**Targets**:', '', '| Target | Measured | Met |', '|---|---|---|');
 	for (const check of results.targets) {
-		out.push(
-			`| ${check.what} | ${check.measured} | ${check.met === null ? 'not measured' : check.met ? 'yes' : 'no'} |`,
-		);
+		const met =
+			check.met === null ? 'not measured' : check.met === 'n/a' ? '–' : check.met ? 'yes' : 'no';
+		out.push(`| ${check.what} | ${check.measured} | ${met} |`);
 	}
 	out.push('');
 	return out.join('\n');
