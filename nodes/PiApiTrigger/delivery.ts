@@ -1,0 +1,107 @@
+import type { IWebhookFunctions } from 'n8n-workflow';
+
+import type { PiApiTask } from '../shared/interfaces';
+import { statusPhase } from '../shared/task';
+import type { TriggerEvent } from './description';
+
+/** A webhook call as PiAPI sends it (`{ timestamp, data }`), checked but not yet trusted. */
+export interface Delivery {
+	/** Unix seconds PiAPI put on the call (the same across its repeats); null when absent. */
+	timestamp: number | null;
+	/** The task as the call claims it to be. */
+	task: PiApiTask;
+	/** The event the claimed status stands for. */
+	event: TriggerEvent;
+}
+
+/** Bounds that no real PiAPI call comes near; beyond them a body is refused before any use. */
+const LIMITS = {
+	taskIdLength: 128,
+	statusLength: 64,
+	/** `toOutputJson` copies the task recursively; a hostile nesting must not overflow the stack. */
+	depth: 64,
+} as const;
+
+/** The event a status stands for, however PiAPI spells it; unknown statuses count as in progress. */
+export function eventOf(status: unknown): TriggerEvent {
+	const phase = statusPhase(status);
+	return phase === 'waiting' ? 'processing' : phase;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function parseJson(text: string): unknown {
+	try {
+		return JSON.parse(text) as unknown;
+	} catch {
+		return undefined;
+	}
+}
+
+/**
+ * The body as a value. n8n parses only `application/json` as JSON; PiAPI does not document the
+ * Content-Type it sends (a Cloudflare worker's `fetch` with a string body says `text/plain`), so a
+ * JSON text under another type is read too: a string body, or the raw body when n8n parsed nothing.
+ */
+function bodyOf(context: IWebhookFunctions): unknown {
+	const body = context.getBodyData() as unknown;
+	if (typeof body === 'string') return parseJson(body);
+	if (isObject(body) && Object.keys(body).length === 0) {
+		const raw = context.getRequestObject().rawBody as unknown;
+		if (Buffer.isBuffer(raw) && raw.length > 0) return parseJson(raw.toString('utf8'));
+	}
+	return body;
+}
+
+/** Whether `value` nests deeper than `limit`; iterative, so that the check itself cannot overflow. */
+function nestsDeeper(value: unknown, limit: number): boolean {
+	const stack: Array<[unknown, number]> = [[value, 0]];
+	while (stack.length > 0) {
+		const [current, depth] = stack.pop() as [unknown, number];
+		if (typeof current !== 'object' || current === null) continue;
+		if (depth >= limit) return true;
+		for (const child of Object.values(current)) stack.push([child, depth + 1]);
+	}
+	return false;
+}
+
+/** PiAPI task ids are UUIDs; anything that could change the confirm request's path is refused. */
+function isTaskId(value: unknown): value is string {
+	return (
+		typeof value === 'string' &&
+		value.length > 0 &&
+		value.length <= LIMITS.taskIdLength &&
+		// eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
+		!/[\s/?#\\\u0000-\u001f\u007f]/.test(value)
+	);
+}
+
+function timestampOf(value: unknown): number | null {
+	const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+	return typeof number === 'number' && Number.isFinite(number) ? number : null;
+}
+
+/**
+ * Reads and checks a call's body. Returns the delivery, or the problem to answer with 400. The
+ * problems never repeat what was sent, so the answer cannot be used to reflect content.
+ */
+export function readDelivery(context: IWebhookFunctions): Delivery | { problem: string } {
+	const body = bodyOf(context);
+	if (!isObject(body)) return { problem: 'The body is not a JSON object' };
+	const data = body.data;
+	if (!isObject(data)) return { problem: 'The body has no task object in "data"' };
+	if (nestsDeeper(data, LIMITS.depth))
+		return { problem: 'The task in "data" is nested too deeply' };
+	if (!isTaskId(data.task_id)) return { problem: '"data.task_id" is missing or not a task ID' };
+	const status = data.status;
+	if (typeof status !== 'string' || status.trim() === '' || status.length > LIMITS.statusLength) {
+		return { problem: '"data.status" is missing or not a task status' };
+	}
+	return {
+		timestamp: timestampOf(body.timestamp),
+		task: data as PiApiTask,
+		event: eventOf(status),
+	};
+}
