@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-hardcoded-secrets -- test fixtures, not real secrets */
 import { secretsMatch } from '../../nodes/shared/secret';
 
 describe('secretsMatch', () => {
