@@ -6,18 +6,25 @@
  * call's HTTP answer, the executions it started and the requests PiAPI received are checked.
  */
 import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
 import http from 'node:http';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { IDataObject } from 'n8n-workflow';
 
+import { DiffRhythm } from '../../nodes/DiffRhythm/DiffRhythm.node';
+import { PiApiTrigger } from '../../nodes/PiApiTrigger/PiApiTrigger.node';
 import {
 	diffRhythmWorkflow,
 	logs,
 	PACKAGE_NAME,
+	PACKAGE_ROOT,
 	startN8nServer,
 	type N8nServer,
 	type RunResult,
 	type ServerExecution,
+	type TestWorkflow,
+	type WorkflowNode,
 } from '../harness';
 import { parseWav, type BehaviourSpec } from '../simulator';
 import { API_KEY, credentialsFor, LYRICS, until, useSimulator, WEBHOOK_SECRET } from './helpers';
@@ -452,5 +459,70 @@ describe('a credential without a webhook secret', () => {
 		} finally {
 			await open.close();
 		}
+	});
+});
+
+describe('the example pair', () => {
+	const read = (name: string): TestWorkflow =>
+		JSON.parse(fs.readFileSync(path.join(PACKAGE_ROOT, 'examples', name), 'utf8')) as TestWorkflow;
+	const ofType = (workflow: TestWorkflow, type: string): WorkflowNode =>
+		workflow.nodes.find((node) => node.type === type)!;
+	const propertyNames = (type: { description: { properties: Array<{ name: string }> } }) =>
+		new Set(type.description.properties.map((property) => property.name));
+
+	it('generates with the receiving trigger’s URL; the receiver drops repeats on dedupeKey and gets the song', async () => {
+		const generating = read('piapi-trigger-generate.workflow.json');
+		const receiving = read('piapi-trigger-receive.workflow.json');
+		const trigger = ofType(receiving, `${PACKAGE_NAME}.piApiTrigger`);
+		const diffRhythm = ofType(generating, `${PACKAGE_NAME}.diffRhythm`);
+		const dedupe = ofType(receiving, 'n8n-nodes-base.removeDuplicates');
+
+		// Only parameters the nodes have, and the trigger feeds Remove Duplicates keyed on dedupeKey.
+		const triggerNames = propertyNames(new PiApiTrigger());
+		const diffRhythmNames = propertyNames(new DiffRhythm());
+		expect(Object.keys(trigger.parameters!).every((name) => triggerNames.has(name))).toBe(true);
+		expect(Object.keys(diffRhythm.parameters!).every((name) => diffRhythmNames.has(name))).toBe(
+			true,
+		);
+		expect(dedupe.parameters).toMatchObject({
+			operation: 'removeItemsSeenInPreviousExecutions',
+			logic: 'removeItemsWithAlreadySeenKeyValues',
+			dedupeValue: '={{ $json.dedupeKey }}',
+		});
+		const connections = receiving.connections as Record<
+			string,
+			{ main: Array<Array<{ node: string }>> }
+		>;
+		expect(connections[trigger.name].main[0][0].node).toBe(dedupe.name);
+		const options = diffRhythm.parameters!.options as IDataObject;
+		const callback = new URL(String(options.callbackUrl));
+		expect(callback.pathname).toBe(`/webhook/${String(trigger.webhookId)}/piapi`);
+
+		// The harness knows no n8n-nodes-base node but the Manual Trigger: the receiver runs its
+		// trigger alone, and the generator without its sticky note.
+		const { webhookUrl } = await server.activate({
+			...receiving,
+			id: 'example-receive',
+			nodes: [trigger],
+			connections: {},
+		});
+		const url = webhookUrl(trigger.name)!;
+		expect(new URL(url).pathname).toBe(callback.pathname);
+		options.callbackUrl = url;
+		const run = await server.run({
+			workflow: {
+				...generating,
+				nodes: generating.nodes.filter((node) => node.type !== 'n8n-nodes-base.stickyNote'),
+			},
+		});
+		expect(run.status).toBe('success');
+		const taskId = String(run.output(diffRhythm.name)![0].json.task_id);
+		await finalDelivered(taskId);
+		const received = await server.waitFor(() =>
+			[...server.executions.values()].find((e) => e.workflowName === receiving.name),
+		);
+		const [item] = (await received!.done).output(trigger.name)!;
+		expect(item.json).toMatchObject({ task_id: taskId, dedupeKey: `${taskId}:completed` });
+		expect(item.binary?.data.fileName).toBe(`diffrhythm-${taskId}.wav`);
 	});
 });
