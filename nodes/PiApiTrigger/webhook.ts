@@ -8,6 +8,7 @@ import { NodeApiError } from 'n8n-workflow';
 
 import { fetchTask } from '../shared/api';
 import { CREDENTIAL_TYPE, DIFFRHYTHM_MODEL } from '../shared/constants';
+import { attachTask } from '../shared/errors';
 import type { PiApiTask } from '../shared/interfaces';
 import { taskToItem } from '../shared/output';
 import { secretsMatch } from '../shared/secret';
@@ -65,8 +66,8 @@ type Confirmation = { task: PiApiTask } | { confirmedStatus: string | null; reas
 /**
  * Reads the task from PiAPI with the API key and checks it says what the call claims. Only what
  * PiAPI answers is used afterwards. "No such task" (PiAPI answers 404, or 400 for an id it cannot
- * read) is a result; any other failure is thrown, so n8n answers 500, PiAPI retries the call, and
- * the error shows in the executions list.
+ * read) is a result; any other failure is thrown with the task id, so n8n answers 500 (PiAPI may
+ * deliver the call again) and records a failed execution that names the task.
  */
 async function confirm(
 	context: IWebhookFunctions,
@@ -85,7 +86,7 @@ async function confirm(
 		if (['400', '404'].includes(String(apiError.httpCode))) {
 			return { confirmedStatus: null, reason: 'PiAPI has no such task' };
 		}
-		throw apiError;
+		throw attachTask(apiError, delivery.task.task_id, String(delivery.task.status));
 	}
 	const status = String(task.status);
 	if (eventOf(status) !== delivery.event) {

@@ -436,6 +436,36 @@ describe('hostile calls: the HTTP answer, and no execution', () => {
 	});
 });
 
+describe('failures after the call was accepted', () => {
+	it.each([
+		[
+			'PiAPI rejects the confirming read',
+			'/api/v1/task/',
+			'PiAPI rejected the API key (HTTP 401)',
+			401,
+		],
+		['the song cannot be downloaded', '/files/', 'Could not download the audio of task', 404],
+	])(
+		'%s: 500 and nothing started; PiAPI’s next delivery goes through',
+		async (_, faultPath, message, status) => {
+			const trigger = await listen();
+			sim.addFault({ method: 'GET', path: faultPath, kind: 'status', status, times: 1 });
+			const taskId = await generate(trigger.url, { webhookIntermediate: false, renderMs: 50 });
+			await finalDelivered(taskId);
+			expect(sim.deliveries.find((d) => d.taskId === taskId)?.statusCode).toBe(500);
+			const request = server.requests.find((r) => r.path === new URL(trigger.url).pathname)!;
+			expect(request.error).toContain(message);
+			expectNoSecretsIn(request);
+			expect(trigger.executions()).toHaveLength(0);
+
+			// PiAPI's next attempt goes through.
+			await until(() => sim.deliveries.some((d) => d.taskId === taskId && d.statusCode === 200));
+			const [run] = await trigger.runs(1);
+			expect(run.output('PiAPI Trigger')![0].binary?.data.mimeType).toBe('audio/wav');
+		},
+	);
+});
+
 describe('a credential without a webhook secret', () => {
 	it('accepts calls it cannot verify and warns on each', async () => {
 		const open = await startN8nServer({

@@ -489,6 +489,7 @@ describe('Confirm With PiAPI', () => {
 		);
 		expect(error).toBeInstanceOf(NodeApiError);
 		expect((error as NodeApiError).message).toBe('PiAPI rejected the API key (HTTP 401)');
+		expect((error as NodeApiError).description).toContain(`Task id: ${TASK_ID}`);
 		const text = JSON.stringify(error) + String((error as NodeApiError).description);
 		expect(text).not.toContain(API_KEY);
 		expect(text).not.toContain(SECRET);
