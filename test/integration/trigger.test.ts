@@ -65,11 +65,19 @@ async function listen(parameters: IDataObject = {}, on: N8nServer = server) {
 		/** HTTP statuses the trigger's URL answered, in order. */
 		answers: () => on.requests.filter((r) => r.path === path).map((r) => r.status),
 		/** Waits for `count` executions and returns their finished runs, oldest first. */
-		async runs(count: number): Promise<RunResult[]> {
-			await on.waitFor(() => executions().length >= count);
-			return await Promise.all(executions().map((e) => e.done));
+		runs,
+		/** Generates a song that calls back here; gives its task id and the first execution's item. */
+		async song(behaviour?: BehaviourSpec) {
+			const taskId = await generate(url, behaviour);
+			await finalDelivered(taskId);
+			const [run] = await runs(1);
+			return { taskId, run, item: run.output('PiAPI Trigger')![0] };
 		},
 	};
+	async function runs(count: number): Promise<RunResult[]> {
+		await on.waitFor(() => executions().length >= count);
+		return await Promise.all(executions().map((e) => e.done));
+	}
 }
 
 /** Creates a song with DiffRhythm Generate whose callback URL is `url`; returns its task id. */
@@ -94,6 +102,16 @@ const finalDelivered = (taskId: string, count = 1) =>
 	);
 const confirmGets = (taskId: string) => sim.count('GET', `${TASK_PATH}${taskId}`);
 
+/** A song that finishes at once, without an in-progress call. */
+const QUICK: BehaviourSpec = { webhookIntermediate: false, renderMs: 50 };
+
+/** A completed task whose own calls went nowhere: its body is then resent or forged by hand. */
+async function finishedTask(): Promise<string> {
+	const taskId = await generate(`${server.url}/webhook/nobody/piapi`, QUICK);
+	await finalDelivered(taskId);
+	return taskId;
+}
+
 async function post(url: string, body: string, headers: Record<string, string>) {
 	const response = await fetch(url, { method: 'POST', body, headers });
 	return { status: response.status, body: await response.text() };
@@ -112,13 +130,11 @@ describe('Generate → PiAPI → Trigger', () => {
 	it('ends with the song as binary in the trigger’s output, from the confirmed final call only', async () => {
 		const firstLog = logs.length;
 		const trigger = await listen();
-		const taskId = await generate(trigger.url);
+		const { taskId, run, item } = await trigger.song();
 		expect(sim.posts()[0].body.config?.webhook_config).toEqual({
 			endpoint: trigger.url,
 			secret: WEBHOOK_SECRET,
 		});
-		await finalDelivered(taskId);
-		const [run] = await trigger.runs(1);
 
 		expect(sim.deliveries.map((d) => [d.kind, d.status, d.statusCode])).toEqual([
 			['intermediate', 'processing', 200],
@@ -129,7 +145,6 @@ describe('Generate → PiAPI → Trigger', () => {
 		expect(trigger.executions()[0].mode).toBe('webhook');
 		expect(run.status).toBe('success');
 
-		const [item] = run.output('PiAPI Trigger')!;
 		const delivered = sim.deliveries.find((d) => d.kind === 'final')!;
 		expect(item.json).toMatchObject({
 			task_id: taskId,
@@ -172,11 +187,7 @@ describe('Generate → PiAPI → Trigger', () => {
 	});
 
 	it('emits a failed task with PiAPI’s error and downloads nothing', async () => {
-		const trigger = await listen();
-		const taskId = await generate(trigger.url, { outcome: 'failed' });
-		await finalDelivered(taskId);
-		const [run] = await trigger.runs(1);
-		const [item] = run.output('PiAPI Trigger')!;
+		const { taskId, item } = await (await listen()).song({ outcome: 'failed' });
 		expect(item.json).toMatchObject({
 			event: 'failed',
 			status: 'failed',
@@ -189,10 +200,7 @@ describe('Generate → PiAPI → Trigger', () => {
 
 	it('reads upper-case statuses as the same events', async () => {
 		const trigger = await listen();
-		const taskId = await generate(trigger.url, { statusCase: 'upper' });
-		await finalDelivered(taskId);
-		const [run] = await trigger.runs(1);
-		const [item] = run.output('PiAPI Trigger')!;
+		const { taskId, item } = await trigger.song({ statusCase: 'upper' });
 		expect(item.json).toMatchObject({ status: 'COMPLETED', event: 'completed' });
 		expect(item.json.dedupeKey).toBe(`${taskId}:completed`);
 		expect(item.binary?.data.mimeType).toBe('audio/wav');
@@ -225,9 +233,7 @@ describe('hostile calls: the HTTP answer, and no execution', () => {
 		['no secret header', ''],
 	])('%s: 401, nothing asked of PiAPI', async (_, secret) => {
 		const trigger = await listen();
-		const taskId = await generate(trigger.url, { webhookIntermediate: false, renderMs: 50 });
-		await finalDelivered(taskId);
-		await trigger.runs(1);
+		const { taskId } = await trigger.song(QUICK);
 		const gets = confirmGets(taskId);
 
 		const answer = await sim.deliver(taskId, { secret });
@@ -270,9 +276,7 @@ describe('hostile calls: the HTTP answer, and no execution', () => {
 
 	it('a call about a task PiAPI does not have: 200, PiAPI answered 404, nothing started', async () => {
 		const trigger = await listen();
-		const taskId = await generate(trigger.url, { webhookIntermediate: false, renderMs: 50 });
-		await finalDelivered(taskId);
-		await trigger.runs(1);
+		const { taskId } = await trigger.song(QUICK);
 		const forgedId = randomUUID();
 		const data = { ...sim.getTask(taskId)!, task_id: forgedId };
 		const answer = await sim.deliver(forgedId, {
@@ -297,9 +301,7 @@ describe('hostile calls: the HTTP answer, and no execution', () => {
 		try {
 			const evilUrl = `http://127.0.0.1:${(evil.address() as AddressInfo).port}/song.wav`;
 			const trigger = await listen();
-			const taskId = await generate(trigger.url, { webhookIntermediate: false, renderMs: 50 });
-			await finalDelivered(taskId);
-			await trigger.runs(1);
+			const { taskId } = await trigger.song(QUICK);
 			const forged = { ...sim.getTask(taskId)!, output: { audio_url: evilUrl } };
 			const answer = await sim.deliver(taskId, { body: { timestamp: 1, data: forged } });
 			expect(answer.statusCode).toBe(200);
@@ -317,9 +319,7 @@ describe('hostile calls: the HTTP answer, and no execution', () => {
 	it('a call about another model: 200, nothing asked, nothing started; Model Any lets it through', async () => {
 		const diffRhythmOnly = await listen();
 		const anyModel = await listen({ options: { model: 'any' } });
-		const taskId = await generate(diffRhythmOnly.url, { webhookIntermediate: false, renderMs: 50 });
-		await finalDelivered(taskId);
-		await diffRhythmOnly.runs(1);
+		const { taskId } = await diffRhythmOnly.song(QUICK);
 		const gets = confirmGets(taskId);
 		const otherModel = {
 			timestamp: 1,
@@ -376,11 +376,7 @@ describe('hostile calls: the HTTP answer, and no execution', () => {
 
 	it('a genuine call sent as text/plain is still read', async () => {
 		const trigger = await listen({ downloadAudio: false });
-		const taskId = await generate(`${trigger.url}-not-used`, {
-			webhookIntermediate: false,
-			renderMs: 50,
-		});
-		await finalDelivered(taskId);
+		const taskId = await finishedTask();
 		const body = JSON.stringify({ timestamp: 9, data: sim.getTask(taskId) });
 		const answer = await post(trigger.url, body, {
 			'content-type': 'text/plain;charset=UTF-8',
@@ -398,11 +394,7 @@ describe('hostile calls: the HTTP answer, and no execution', () => {
 		});
 		try {
 			const trigger = await listen({ downloadAudio: false }, small);
-			const taskId = await generate(`${trigger.url}-not-used`, {
-				webhookIntermediate: false,
-				renderMs: 50,
-			});
-			await finalDelivered(taskId);
+			const taskId = await finishedTask();
 			const padded = (bytes: number) => ({
 				timestamp: 1,
 				data: { ...sim.getTask(taskId)!, input: { lyrics: 'la '.repeat(bytes / 3) } },
@@ -450,7 +442,7 @@ describe('failures after the call was accepted', () => {
 		async (_, faultPath, message, status) => {
 			const trigger = await listen();
 			sim.addFault({ method: 'GET', path: faultPath, kind: 'status', status, times: 1 });
-			const taskId = await generate(trigger.url, { webhookIntermediate: false, renderMs: 50 });
+			const taskId = await generate(trigger.url, QUICK);
 			await finalDelivered(taskId);
 			expect(sim.deliveries.find((d) => d.taskId === taskId)?.statusCode).toBe(500);
 			const request = server.requests.find((r) => r.path === new URL(trigger.url).pathname)!;
@@ -474,11 +466,7 @@ describe('a credential without a webhook secret', () => {
 		try {
 			const firstLog = logs.length;
 			const trigger = await listen({ downloadAudio: false }, open);
-			const taskId = await generate(`${trigger.url}-not-used`, {
-				webhookIntermediate: false,
-				renderMs: 50,
-			});
-			await finalDelivered(taskId);
+			const taskId = await finishedTask();
 			const answer = await sim.deliver(taskId, { url: trigger.url, secret: '' });
 			expect(answer.statusCode).toBe(200);
 			await trigger.runs(1);
