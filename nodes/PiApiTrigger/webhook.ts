@@ -53,7 +53,7 @@ async function secretAccepted(
 	const secret = typeof credentials.webhookSecret === 'string' ? credentials.webhookSecret : '';
 	if (secret === '') {
 		context.logger.warn(
-			'PiAPI Trigger: accepted a call without checking it, because the PiAPI API credential has no webhook secret. ' +
+			"PiAPI Trigger: could not check this call's x-webhook-secret, because the PiAPI API credential has no webhook secret. " +
 				'Set one: DiffRhythm Generate sends it to PiAPI with the callback URL.',
 		);
 		return true;
@@ -139,7 +139,7 @@ export async function handleWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 		const confirmation = await confirm(this, delivery, options);
 		if (!('task' in confirmation)) {
 			this.logger.warn(
-				`PiAPI Trigger: dropped a call about task ${delivery.task.task_id} claiming "${String(delivery.task.status)}": ${confirmation.reason}`,
+				`PiAPI Trigger: PiAPI does not confirm a call about task ${delivery.task.task_id} claiming "${String(delivery.task.status)}": ${confirmation.reason}`,
 			);
 			if (options.onUnconfirmed !== 'errorItem') return received();
 			return { ...received(), workflowData: [[unconfirmedItem(delivery, confirmation)]] };
