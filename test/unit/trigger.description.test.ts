@@ -1,9 +1,9 @@
 import type { IHookFunctions, INodeParameters, INodeProperties } from 'n8n-workflow';
-import { Workflow } from 'n8n-workflow';
 
 import { PiApiTrigger } from '../../nodes/PiApiTrigger/PiApiTrigger.node';
 import { DEFAULT_EVENTS, DEFAULT_OPTIONS } from '../../nodes/PiApiTrigger/description';
 import packageJson from '../../package.json';
+import { subtitleOf } from './subtitle';
 
 const trigger = new PiApiTrigger();
 const { description } = trigger;
@@ -74,28 +74,7 @@ describe('PiAPI Trigger description', () => {
 	});
 
 	it("names the selected events in the subtitle, through n8n's expression engine", () => {
-		const subtitle = (parameters: INodeParameters) => {
-			const node = {
-				id: '1',
-				name: 'PiAPI Trigger',
-				type: 'n8n-nodes-piapi-diffrhythm.piApiTrigger',
-				typeVersion: 1,
-				position: [0, 0] as [number, number],
-				parameters,
-			};
-			const nodeTypes = {
-				getByName: () => trigger,
-				getByNameAndVersion: () => trigger,
-				getKnownTypes: () => ({}),
-			};
-			const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes });
-			return workflow.expression.getSimpleParameterValue(
-				node,
-				String(description.subtitle),
-				'internal',
-				{},
-			);
-		};
+		const subtitle = (parameters: INodeParameters) => subtitleOf(trigger, parameters);
 		expect(subtitle({ events: ['completed', 'failed'] })).toBe('On completed, failed');
 		expect(subtitle({ events: ['processing'] })).toBe('On processing');
 	});
