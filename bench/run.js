@@ -298,7 +298,9 @@ function occupancy() {
 					completeRuns: complete.length,
 					songsDelivered: list.map((r) => r.songsDelivered),
 					stillWaiting: list.map((r) => r.stillWaiting),
-					givenUpAfterSeconds: Math.max(...list.map((r) => (r.givenUpAfterMs ?? 0) / 1000)),
+					givenUpAfterSeconds: Math.round(
+						Math.max(...list.map((r) => (r.givenUpAfterMs ?? 0) / 1000)),
+					),
 					allSucceeded: list.every((r) => r.complete),
 					tasksCreated: list.at(-1).tasksSoFar,
 				};
@@ -559,7 +561,7 @@ function markdown(results) {
 		if (o.ratio !== null) out.push(`Poll / suspend wall time: ${o.ratio}×.`, '');
 		if (!o.suspend.allSucceeded || !o.poll.allSucceeded) {
 			out.push(
-				`An incomplete run still had executions waiting after ${o.suspend.givenUpAfterSeconds} s (still waiting per run: Poll ${o.poll.stillWaiting.join(', ')}; suspend ${o.suspend.stillWaiting.join(', ')}); see the notes below.`,
+				`Incomplete runs were given up after ${Math.max(o.poll.givenUpAfterSeconds, o.suspend.givenUpAfterSeconds)} s (still waiting per run: Poll ${o.poll.stillWaiting.join(', ')}; suspend ${o.suspend.stillWaiting.join(', ')}); see the notes below.`,
 				'',
 			);
 		}
