@@ -4,11 +4,12 @@
  * - n8n's built-in Webhook node (starts an execution, nothing else),
  * - the PiAPI Trigger with its defaults (secret check, a confirming GET per delivery, the song
  *   downloaded into binary data),
- * - the PiAPI Trigger with confirmation and download off (secret check only),
+ * - with `--with-bare`, the PiAPI Trigger with confirmation and download off (secret check only),
  * on one n8n, in `--runs` rounds (each round sends its share of the deliveries to each target in
  * turn), then `--forged` deliveries with a wrong secret to the trigger.
  *
- *   node bench/trigger.js [--deliveries 500] [--in-flight 10] [--forged 50] [--runs 3] [--version v2]
+ *   node bench/trigger.js [--deliveries 500] [--in-flight 10] [--forged 50] [--runs 3] [--with-bare]
+ *                         [--version v2]
  *
  * Throughput of a round = its deliveries / (last execution's `stoppedAt` − first request). Each execution's
  * output is read back from n8n's database: every task must appear in exactly one execution.
@@ -85,6 +86,7 @@ const TARGETS = {
 	},
 };
 for (const t of Object.values(TARGETS)) t.path ??= `${t.webhookId}/piapi`;
+if (!process.argv.includes('--with-bare')) delete TARGETS.triggerBare;
 
 function workflowOf(t) {
 	return {
