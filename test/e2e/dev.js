@@ -28,12 +28,13 @@ const OWNER = { email: 'dev@example.com', firstName: 'Dev', lastName: 'Owner', p
 
 const say = (message) => process.stdout.write(`${message}\n`);
 
+const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'piapi-dev-'));
+const keep = process.env.PIAPI_DEV_KEEP === '1';
+const cleanup = () => {
+	if (!keep) fs.rmSync(runDir, { recursive: true, force: true });
+};
+
 async function main() {
-	const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'piapi-dev-'));
-	const keep = process.env.PIAPI_DEV_KEEP === '1';
-	const cleanup = () => {
-		if (!keep) fs.rmSync(runDir, { recursive: true, force: true });
-	};
 	installExitHandlers(() => {
 		cleanup();
 		say(keep ? `stopped; user folder kept in ${runDir}` : 'stopped');
@@ -106,5 +107,7 @@ async function main() {
 main().catch(async (error) => {
 	process.stderr.write(`npm run dev: ${error.stack || error}\n`);
 	await stopAll();
+	if (keep) process.stderr.write(`user folder and logs kept in ${runDir}\n`);
+	cleanup();
 	process.exitCode = 1;
 });
