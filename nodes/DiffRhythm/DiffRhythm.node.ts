@@ -1,6 +1,5 @@
 import type {
 	IExecuteFunctions,
-	IHookFunctions,
 	INodeExecutionData,
 	INodeType,
 	INodeTypeDescription,
@@ -10,6 +9,7 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { CREDENTIAL_TYPE } from '../shared/constants';
+import { unregisteredWebhookMethods } from '../shared/webhookMethods';
 import * as generate from './actions/generate.operation';
 import * as generateAndWait from './actions/generateAndWait.operation';
 import * as getTask from './actions/getTask.operation';
@@ -98,19 +98,6 @@ export class DiffRhythm implements INodeType {
 		return await resumeWebhook.call(this);
 	}
 
-	// n8n's lint requires these whenever a node declares webhooks, but n8n never calls them for a
-	// restart webhook: it exists only while an execution waits, under that execution's URL.
-	webhookMethods = {
-		default: {
-			async checkExists(this: IHookFunctions): Promise<boolean> {
-				return true;
-			},
-			async create(this: IHookFunctions): Promise<boolean> {
-				return true;
-			},
-			async delete(this: IHookFunctions): Promise<boolean> {
-				return true;
-			},
-		},
-	};
+	// Required by n8n's lint on nodes with webhooks; n8n never calls them for a restart webhook.
+	webhookMethods = unregisteredWebhookMethods;
 }

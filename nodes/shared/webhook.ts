@@ -1,26 +1,107 @@
-import type { IDataObject } from 'n8n-workflow';
+import type { IWebhookFunctions } from 'n8n-workflow';
 
 import type { PiApiTask } from './interfaces';
 
-/** What a PiAPI webhook body claims, before anything is confirmed. */
+/** What a PiAPI webhook call (`{ timestamp, data }`) claims, checked in form but not yet trusted. */
 export interface WebhookClaim {
-	/** The task as sent: untrusted until confirmed with a GET. */
+	/** The task as the call claims it to be: confirm it with a GET before believing it. */
 	task: PiApiTask;
-	/** Unix seconds of the delivery; `null` when missing or not a number. */
+	/** Unix seconds PiAPI put on the call (the same across its repeats); null when absent. */
 	timestamp: number | null;
 }
 
+/** Bounds that no real PiAPI call comes near; beyond them a body is refused before any use. */
+const LIMITS = {
+	taskIdLength: 128,
+	statusLength: 64,
+	/** `toOutputJson` copies the task recursively; a hostile nesting must not overflow the stack. */
+	depth: 64,
+} as const;
+
+function isObject(value: unknown): value is Record<string, unknown> {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function parseJson(text: string): unknown {
+	try {
+		return JSON.parse(text) as unknown;
+	} catch {
+		return undefined;
+	}
+}
+
 /**
- * Reads PiAPI's webhook body `{ timestamp, data: { task_id, status, … } }`. Anything else (not an
- * object, no task id, no status) gives `undefined`: the caller answers 400 and starts nothing.
+ * The body as a value. n8n parses only `application/json` as JSON; PiAPI does not document the
+ * Content-Type it sends (a Cloudflare worker's `fetch` with a string body says `text/plain`), so a
+ * JSON text under another type is read too: a string body, or the raw body when n8n parsed nothing.
  */
-export function parseWebhookBody(body: unknown): WebhookClaim | undefined {
-	if (!body || typeof body !== 'object' || Array.isArray(body)) return undefined;
-	const { data, timestamp } = body as IDataObject;
-	if (!data || typeof data !== 'object' || Array.isArray(data)) return undefined;
-	const task = data as PiApiTask;
-	if (typeof task.task_id !== 'string' || task.task_id.trim() === '') return undefined;
-	if (typeof task.status !== 'string' || task.status.trim() === '') return undefined;
-	const seconds = typeof timestamp === 'number' && Number.isFinite(timestamp) ? timestamp : null;
-	return { task, timestamp: seconds };
+function bodyOf(context: IWebhookFunctions): unknown {
+	const body = context.getBodyData() as unknown;
+	if (typeof body === 'string') return parseJson(body);
+	if (isObject(body) && Object.keys(body).length === 0) {
+		const raw = context.getRequestObject().rawBody as unknown;
+		if (Buffer.isBuffer(raw) && raw.length > 0) return parseJson(raw.toString('utf8'));
+	}
+	return body;
+}
+
+/** Whether `value` nests deeper than `limit`; iterative, so that the check itself cannot overflow. */
+function nestsDeeper(value: unknown, limit: number): boolean {
+	const stack: Array<[unknown, number]> = [[value, 0]];
+	while (stack.length > 0) {
+		const [current, depth] = stack.pop() as [unknown, number];
+		if (typeof current !== 'object' || current === null) continue;
+		if (depth >= limit) return true;
+		for (const child of Object.values(current)) stack.push([child, depth + 1]);
+	}
+	return false;
+}
+
+/** PiAPI task ids are UUIDs; anything that could change the confirm request's path is refused. */
+function isTaskId(value: unknown): value is string {
+	return (
+		typeof value === 'string' &&
+		value.length > 0 &&
+		value.length <= LIMITS.taskIdLength &&
+		// eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
+		!/[\s/?#\\\u0000-\u001f\u007f]/.test(value)
+	);
+}
+
+function timestampOf(value: unknown): number | null {
+	const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+	return typeof number === 'number' && Number.isFinite(number) ? number : null;
+}
+
+/**
+ * Checks a parsed webhook body. Returns the claim, or the problem to answer with 400. Problems
+ * never repeat what was sent, so the answer cannot be used to reflect content.
+ */
+export function parseWebhookBody(body: unknown): WebhookClaim | { problem: string } {
+	if (!isObject(body)) return { problem: 'The body is not a JSON object' };
+	const data = body.data;
+	if (!isObject(data)) return { problem: 'The body has no task object in "data"' };
+	if (nestsDeeper(data, LIMITS.depth))
+		return { problem: 'The task in "data" is nested too deeply' };
+	if (!isTaskId(data.task_id)) return { problem: '"data.task_id" is missing or not a task ID' };
+	const status = data.status;
+	if (typeof status !== 'string' || status.trim() === '' || status.length > LIMITS.statusLength) {
+		return { problem: '"data.status" is missing or not a task status' };
+	}
+	return { task: data as PiApiTask, timestamp: timestampOf(body.timestamp) };
+}
+
+/** Reads and checks the body of the webhook call being handled (see `parseWebhookBody`). */
+export function readWebhookCall(context: IWebhookFunctions): WebhookClaim | { problem: string } {
+	return parseWebhookBody(bodyOf(context));
+}
+
+/** Answers the call with an error status itself and starts (or resumes) nothing. */
+export function refuseCall(
+	context: IWebhookFunctions,
+	status: 400 | 401 | 503,
+	message: string,
+): { noWebhookResponse: true } {
+	context.getResponseObject().status(status).json({ message });
+	return { noWebhookResponse: true };
 }

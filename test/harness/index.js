@@ -407,22 +407,21 @@ function responseAdapter(res) {
 	return adapter;
 }
 
+/** Reads the body; past `limit` the rest is drained and discarded, then 413, as n8n answers. */
 function readRequest(req, limit) {
 	return new Promise((resolve, reject) => {
 		const chunks = [];
 		let length = 0;
 		req.on('data', (chunk) => {
 			length += chunk.length;
-			if (length > limit) {
-				const error = new Error('request entity too large');
-				error.statusCode = 413;
-				req.destroy();
-				reject(error);
-				return;
-			}
-			chunks.push(chunk);
+			if (length <= limit) chunks.push(chunk);
 		});
-		req.on('end', () => resolve(Buffer.concat(chunks)));
+		req.on('end', () => {
+			if (length <= limit) return resolve(Buffer.concat(chunks));
+			const error = new Error('request entity too large');
+			error.statusCode = 413;
+			reject(error);
+		});
 		req.on('error', reject);
 	});
 }

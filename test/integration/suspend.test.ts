@@ -81,7 +81,10 @@ describe('Generate and Wait, Wait Mode "Suspend Until PiAPI Calls Back"', () => 
 		expect(done.status).toBe('success');
 		const [item] = done.output('DiffRhythm')!;
 		const taskId = item.json.task_id as string;
-		expect(item.json).toMatchObject({ status: 'completed', audioUrl: `${sim.url}/files/${taskId}.wav` });
+		expect(item.json).toMatchObject({
+			status: 'completed',
+			audioUrl: `${sim.url}/files/${taskId}.wav`,
+		});
 		expect(item.json.diffRhythmPending).toBeUndefined();
 		expect(JSON.stringify(item.json)).not.toContain(expectedSecret(id));
 		expect(item.binary?.data).toMatchObject({ mimeType: 'audio/wav', fileExtension: 'wav' });
@@ -108,20 +111,42 @@ describe('Generate and Wait, Wait Mode "Suspend Until PiAPI Calls Back"', () => 
 		const { endpoint, secret } = sim.posts()[0].body.config!.webhook_config!;
 		const task = sim.getTask(taskId)!;
 
-		const progress = await callBack(endpoint!, { timestamp: 1, data: { ...task, status: 'processing' } }, secret);
+		const progress = await callBack(
+			endpoint!,
+			{ timestamp: 1, data: { ...task, status: 'processing' } },
+			secret,
+		);
 		expect(progress.status).toBe(200);
 		expect(await progress.json()).toEqual({ received: true });
 
 		for (const forged of ['wrong-secret', API_KEY, WEBHOOK_SECRET, '']) {
-			const answer = await callBack(endpoint!, { timestamp: 2, data: { ...task, status: 'completed', output: { audio_url: 'https://evil.example/x.wav' } } }, forged);
+			const answer = await callBack(
+				endpoint!,
+				{
+					timestamp: 2,
+					data: {
+						...task,
+						status: 'completed',
+						output: { audio_url: 'https://evil.example/x.wav' },
+					},
+				},
+				forged,
+			);
 			expect(answer.status).toBe(401);
 		}
-		const noHeader = await callBack(endpoint!, { timestamp: 2, data: { ...task, status: 'completed' } });
+		const noHeader = await callBack(endpoint!, {
+			timestamp: 2,
+			data: { ...task, status: 'completed' },
+		});
 		expect(noHeader.status).toBe(401);
-		expect((await noHeader.text())).not.toContain(secret!);
+		expect(await noHeader.text()).not.toContain(secret!);
 
 		// A body claiming "completed" while PiAPI says processing: confirmed with one GET, not believed.
-		const premature = await callBack(endpoint!, { timestamp: 3, data: { ...task, status: 'completed' } }, secret);
+		const premature = await callBack(
+			endpoint!,
+			{ timestamp: 3, data: { ...task, status: 'completed' } },
+			secret,
+		);
 		expect(premature.status).toBe(200);
 		expect(sim.count('GET', '/api/v1/task/')).toBe(1);
 
@@ -141,7 +166,11 @@ describe('Generate and Wait, Wait Mode "Suspend Until PiAPI Calls Back"', () => 
 		const task = sim.getTask([...sim.tasks.keys()][0])!;
 		const again = await callBack(endpoint!, { timestamp: 9, data: task }, secret);
 		expect(again.status).toBe(409);
-		const unsigned = await callBack(endpoint!.replace(/\?.*$/, '?signature=0'), { timestamp: 9, data: task }, secret);
+		const unsigned = await callBack(
+			endpoint!.replace(/\?.*$/, '?signature=0'),
+			{ timestamp: 9, data: task },
+			secret,
+		);
 		expect(unsigned.status).toBe(401);
 	});
 
@@ -189,7 +218,9 @@ describe('Generate and Wait, Wait Mode "Suspend Until PiAPI Calls Back"', () => 
 		expect(item.json.song).toBe('first');
 		// The last status known when the execution was parked: the one the create request returned.
 		expect(item.json.diffRhythmPending).toMatchObject({ taskId, status: 'pending' });
-		expect(String((item.json.diffRhythmPending as { message: string }).message)).toContain('Get Task');
+		expect(String((item.json.diffRhythmPending as { message: string }).message)).toContain(
+			'Get Task',
+		);
 		expect(sim.posts()).toHaveLength(1);
 	});
 
@@ -213,7 +244,9 @@ describe('Generate and Wait, Wait Mode "Suspend Until PiAPI Calls Back"', () => 
 		const waiting = await suspend();
 		await server.finished(waiting.executionId);
 		const warned = logs.slice(first).filter((line) => line.level === 'warn');
-		expect(warned.map((line) => line.message).join('\n')).toContain('not reachable from the internet');
+		expect(warned.map((line) => line.message).join('\n')).toContain(
+			'not reachable from the internet',
+		);
 		expect(warned.map((line) => line.message).join('\n')).not.toContain('signature=');
 	});
 });
@@ -228,7 +261,11 @@ describe('suspend mode on n8n 1.x (resume URL without a token)', () => {
 		const { endpoint, secret } = sim.posts()[0].body.config!.webhook_config!;
 		expect(endpoint).toBe(`${server.url}/webhook-waiting/${waiting.executionId}`);
 		const task = sim.getTask([...sim.tasks.keys()][0])!;
-		const forged = await callBack(endpoint!, { timestamp: 1, data: { ...task, status: 'completed' } }, 'guess');
+		const forged = await callBack(
+			endpoint!,
+			{ timestamp: 1, data: { ...task, status: 'completed' } },
+			'guess',
+		);
 		expect(forged.status).toBe(401);
 		expect(secret).toBe(expectedSecret(waiting.executionId));
 		expect(server.executions.get(waiting.executionId)!.status).toBe('waiting');

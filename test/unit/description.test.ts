@@ -1,10 +1,10 @@
 import type { INodeProperties } from 'n8n-workflow';
-import { Workflow } from 'n8n-workflow';
 
 import { PiApiApi } from '../../credentials/PiApiApi.credentials';
 import { DiffRhythm } from '../../nodes/DiffRhythm/DiffRhythm.node';
 import { operations } from '../../nodes/DiffRhythm/actions/router';
 import { WAIT_DEFAULTS } from '../../nodes/shared/constants';
+import { subtitleOf } from './subtitle';
 
 const { description } = new DiffRhythm();
 const fieldsOf = (operation: string): INodeProperties[] =>
@@ -69,28 +69,7 @@ describe('PiAPI API credential', () => {
 
 describe('node subtitle', () => {
 	it("names the operation as the editor shows it, through n8n's expression engine", () => {
-		const subtitle = (operation: string) => {
-			const node = {
-				id: '1',
-				name: 'DiffRhythm',
-				type: 'n8n-nodes-piapi-diffrhythm.diffRhythm',
-				typeVersion: 1,
-				position: [0, 0] as [number, number],
-				parameters: { operation },
-			};
-			const nodeTypes = {
-				getByName: () => new DiffRhythm(),
-				getByNameAndVersion: () => new DiffRhythm(),
-				getKnownTypes: () => ({}),
-			};
-			const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes });
-			return workflow.expression.getSimpleParameterValue(
-				node,
-				String(description.subtitle),
-				'internal',
-				{},
-			);
-		};
+		const subtitle = (operation: string) => subtitleOf(new DiffRhythm(), { operation });
 		expect(['generate', 'generateAndWait', 'getTask'].map(subtitle)).toEqual([
 			'Generate',
 			'Generate and Wait',

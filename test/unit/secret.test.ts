@@ -11,6 +11,12 @@ describe('secretsMatch', () => {
 		}
 	});
 
+	it('compares non-ASCII secrets by their bytes, and very long guesses in constant form', () => {
+		expect(secretsMatch('clé-secrète', 'clé-secrète')).toBe(true);
+		expect(secretsMatch('clé-secrète', 'cle-secrete')).toBe(false);
+		expect(secretsMatch('s3cret-value', 'x'.repeat(100_000))).toBe(false);
+	});
+
 	it('never matches a missing value, a non-string, or an empty expected secret', () => {
 		expect(secretsMatch('abc-123', undefined)).toBe(false);
 		expect(secretsMatch('abc-123', ['abc-123'])).toBe(false);
@@ -33,10 +39,12 @@ describe('parseWebhookBody', () => {
 	it('reads PiAPI webhook bodies', () => {
 		const body = { timestamp: 1723018391, data: { task_id: 't-1', status: 'Completed' } };
 		expect(parseWebhookBody(body)).toEqual({ task: body.data, timestamp: 1723018391 });
-		expect(parseWebhookBody({ data: { task_id: 't-1', status: 'processing' } })?.timestamp).toBeNull();
+		expect(parseWebhookBody({ data: { task_id: 't-1', status: 'processing' } })).toMatchObject({
+			timestamp: null,
+		});
 	});
 
-	it('rejects everything else', () => {
+	it('names the problem of everything else', () => {
 		for (const body of [
 			undefined,
 			null,
@@ -46,11 +54,12 @@ describe('parseWebhookBody', () => {
 			{ data: [] },
 			{ data: { status: 'completed' } },
 			{ data: { task_id: '', status: 'completed' } },
+			{ data: { task_id: '../account/info', status: 'completed' } },
 			{ data: { task_id: 't-1' } },
 			{ data: { task_id: 't-1', status: 7 } },
 			{ task_id: 't-1', status: 'completed' },
 		]) {
-			expect(parseWebhookBody(body)).toBeUndefined();
+			expect(parseWebhookBody(body)).toEqual({ problem: expect.any(String) });
 		}
 	});
 });

@@ -23,7 +23,7 @@ const properties: INodeProperties[] = [
 				default: '',
 				placeholder: 'https://n8n.example.com/webhook/…/piapi',
 				description:
-					"Public URL PiAPI calls when the task changes status, e.g. a Webhook node's production URL. The credential's webhook secret is sent with it.",
+					"Public URL PiAPI calls when the task changes status: a PiAPI Trigger node's production URL (or a Webhook node's). The credential's webhook secret is sent with it.",
 			},
 		],
 	},

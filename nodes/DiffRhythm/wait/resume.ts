@@ -6,21 +6,12 @@ import type { PiApiTask } from '../../shared/interfaces';
 import { errorItem, taskToItem } from '../../shared/output';
 import { secretsMatch } from '../../shared/secret';
 import { statusPhase } from '../../shared/task';
-import { parseWebhookBody } from '../../shared/webhook';
+import { readWebhookCall, refuseCall as refuse } from '../../shared/webhook';
 import { asNodeError } from '../actions/types';
 import { resumeSecret } from './suspend';
 
-/** Answers the caller itself and keeps the execution waiting. */
-function refuse(context: IWebhookFunctions, status: number, message: string): IWebhookResponseData {
-	context.getResponseObject().status(status).json({ message });
-	return { noWebhookResponse: true };
-}
-
 /** The resumed node's output for a terminal task: exactly what Poll mode gives for it. */
-async function outputFor(
-	this: IWebhookFunctions,
-	task: PiApiTask,
-): Promise<INodeExecutionData> {
+async function outputFor(this: IWebhookFunctions, task: PiApiTask): Promise<INodeExecutionData> {
 	// n8n runs a resumed node as a pass-through of this data, so it cannot fail any more: a failed
 	// task (or a failed download) becomes an item with `error` and the task id, as under Continue On Fail.
 	if (statusPhase(task.status) === 'failed') {
@@ -44,13 +35,13 @@ async function outputFor(
 export async function resumeWebhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 	const expected = await resumeSecret.call(this);
 	if (!secretsMatch(expected, this.getHeaderData()['x-webhook-secret'])) {
-		this.logger.warn('DiffRhythm: refused a callback without the right x-webhook-secret; still waiting');
+		this.logger.warn(
+			'DiffRhythm: refused a callback without the right x-webhook-secret; still waiting',
+		);
 		return refuse(this, 401, 'Invalid or missing x-webhook-secret');
 	}
-	const claim = parseWebhookBody(this.getBodyData());
-	if (!claim) {
-		return refuse(this, 400, 'Expected a PiAPI task webhook: {"timestamp", "data": {"task_id", "status"}}');
-	}
+	const claim = readWebhookCall(this);
+	if ('problem' in claim) return refuse(this, 400, claim.problem);
 	const { task_id: taskId, status } = claim.task;
 	if (statusPhase(status) === 'waiting') {
 		this.logger.info(`DiffRhythm: task ${taskId} is ${status}; still waiting for the song`);
@@ -62,7 +53,9 @@ export async function resumeWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 		task = await fetchTask.call(this, taskId);
 	} catch (error) {
 		// Not confirmed now; a non-2xx answer makes PiAPI deliver again, and Max Wait still bounds it.
-		this.logger.warn(`DiffRhythm: could not confirm task ${taskId} with PiAPI: ${(error as Error).message}`);
+		this.logger.warn(
+			`DiffRhythm: could not confirm task ${taskId} with PiAPI: ${(error as Error).message}`,
+		);
 		return refuse(this, 503, `Could not confirm task ${taskId} with PiAPI; please retry`);
 	}
 	// PiAPI echoes the secret: a task created by another execution cannot resume this one.
@@ -71,7 +64,9 @@ export async function resumeWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 		return refuse(this, 400, `Task ${taskId} does not belong to this execution`);
 	}
 	if (statusPhase(task.status) === 'waiting') {
-		this.logger.info(`DiffRhythm: PiAPI still reports task ${taskId} as ${task.status}; still waiting`);
+		this.logger.info(
+			`DiffRhythm: PiAPI still reports task ${taskId} as ${task.status}; still waiting`,
+		);
 		return { webhookResponse: { received: true } };
 	}
 	this.logger.info(`DiffRhythm: task ${taskId} is ${task.status}; resuming the execution`);

@@ -17,7 +17,10 @@ export const PENDING_FIELD = 'diffRhythmPending';
  */
 export async function resumeSecret(this: IExecuteFunctions | IWebhookFunctions): Promise<string> {
 	const credentials = await this.getCredentials(CREDENTIAL_TYPE);
-	return derivedSecret(String(credentials.apiKey ?? ''), `diffrhythm-resume:${this.getExecutionId()}`);
+	return derivedSecret(
+		String(credentials.apiKey ?? ''),
+		`diffrhythm-resume:${this.getExecutionId()}`,
+	);
 }
 
 function isLoopback(url: string): boolean {

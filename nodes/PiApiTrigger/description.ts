@@ -1,0 +1,148 @@
+import type { INodeProperties, TriggerPanelDefinition } from 'n8n-workflow';
+
+import { downloadOn } from '../DiffRhythm/actions/common.descriptions';
+
+/** What a PiAPI webhook announces, as the trigger names it: the task's status, phase-normalised. */
+export type TriggerEvent = 'completed' | 'failed' | 'processing';
+
+export type ModelFilter = 'diffrhythm' | 'any';
+
+export type OnUnconfirmed = 'ignore' | 'errorItem';
+
+/** The trigger's `options` collection, with every default filled in. */
+export interface TriggerOptions {
+	model: ModelFilter;
+	verifySecret: boolean;
+	confirmWithPiApi: boolean;
+	onUnconfirmed: OnUnconfirmed;
+}
+
+export const DEFAULT_EVENTS: TriggerEvent[] = ['completed', 'failed'];
+
+export const DEFAULT_OPTIONS: TriggerOptions = {
+	model: 'diffrhythm',
+	verifySecret: true,
+	confirmWithPiApi: true,
+	onUnconfirmed: 'ignore',
+};
+
+const CALLBACK_HINT =
+	"Put this node's <b>Production URL</b> into the <b>Callback URL</b> option of DiffRhythm's Generate operation; " +
+	"PiAPI then calls it when the song's status changes. PiAPI calls from the internet, so this n8n must be " +
+	'reachable at a public address (set WEBHOOK_URL); localhost or a private network will not work.';
+
+export const triggerPanel: TriggerPanelDefinition = {
+	header: 'Waiting for PiAPI to call this URL',
+	executionsHelp: {
+		inactive:
+			"<b>While building your workflow</b>, click 'Listen for test event' and start a song whose Callback URL is " +
+			"this node's <b>Test URL</b>. n8n listens on it for two minutes only, so the song must finish by then." +
+			'<br /><br /><b>Once you are happy with your workflow</b>, publish it and use the <b>Production URL</b> as ' +
+			'the Callback URL. Every call PiAPI makes then starts an execution, listed under Executions.',
+		active:
+			"<b>While building your workflow</b>, click 'Listen for test event' and use the <b>Test URL</b> as the " +
+			'Callback URL of a song. <br /><br /><b>Your workflow is published</b>: every call PiAPI makes to the ' +
+			'<b>Production URL</b> starts an execution, listed under Executions.',
+	},
+	activationHint: CALLBACK_HINT,
+};
+
+export const properties: INodeProperties[] = [
+	{
+		displayName: `${CALLBACK_HINT} Test and production URLs differ: only the production URL works once the workflow is published.`,
+		name: 'callbackNotice',
+		type: 'notice',
+		default: '',
+	},
+	{
+		displayName: 'Events',
+		name: 'events',
+		type: 'multiOptions',
+		options: [
+			{
+				name: 'Completed',
+				value: 'completed',
+				description: 'The song is ready; its audio can be downloaded',
+			},
+			{
+				name: 'Failed',
+				value: 'failed',
+				description: 'The task failed or was cancelled; the output carries PiAPI’s error',
+			},
+			{
+				name: 'In Progress',
+				value: 'processing',
+				description: 'The task is pending or rendering (PiAPI sends this for some tasks only)',
+			},
+		],
+		default: ['completed', 'failed'],
+		description: 'Which task statuses start the workflow; other calls are acknowledged and dropped',
+	},
+	...downloadOn,
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			{
+				displayName: 'Confirm With PiAPI',
+				name: 'confirmWithPiApi',
+				type: 'boolean',
+				default: true,
+				description:
+					'Whether to read the task from PiAPI with the API key before starting the workflow, and use that instead of the call’s body. A forged or replayed call can then neither inject an audio URL nor claim a status PiAPI does not report.',
+			},
+			{
+				displayName: 'Model',
+				name: 'model',
+				type: 'options',
+				options: [
+					{
+						name: 'Any PiAPI Model',
+						value: 'any',
+						description: 'Tasks of every PiAPI model that were given this URL',
+					},
+					{
+						name: 'DiffRhythm Only',
+						value: 'diffrhythm',
+						description: 'Only tasks of Qubico/diffrhythm',
+					},
+				],
+				default: 'diffrhythm',
+				description:
+					'Which tasks start the workflow; calls about other models are acknowledged and dropped',
+			},
+			{
+				displayName: 'On Unconfirmed Call',
+				name: 'onUnconfirmed',
+				type: 'options',
+				options: [
+					{
+						name: 'Emit an Error Item',
+						value: 'errorItem',
+						description:
+							'Start the workflow with an item that holds the error, the task ID and both statuses, never the call’s task data',
+					},
+					{
+						name: 'Ignore',
+						value: 'ignore',
+						description: 'Answer 200 and start nothing',
+					},
+				],
+				default: 'ignore',
+				description:
+					'What to do, when Confirm With PiAPI is on, if PiAPI has no such task or reports another status than the call claims',
+			},
+			{
+				displayName: 'Verify Secret',
+				name: 'verifySecret',
+				type: 'boolean',
+				default: true,
+				description:
+					'Whether to reject calls (401) whose x-webhook-secret header is not the webhook secret of the PiAPI API credential. Without a secret in the credential nothing can be checked, and a warning is logged.',
+			},
+		],
+	},
+];

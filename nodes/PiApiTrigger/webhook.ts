@@ -1,0 +1,183 @@
+import type {
+	INodeExecutionData,
+	IWebhookFunctions,
+	IWebhookResponseData,
+	JsonObject,
+} from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+import { fetchTask } from '../shared/api';
+import { CREDENTIAL_TYPE, DIFFRHYTHM_MODEL } from '../shared/constants';
+import { attachTask } from '../shared/errors';
+import type { PiApiTask } from '../shared/interfaces';
+import { errorItem, taskToItem } from '../shared/output';
+import { secretsMatch } from '../shared/secret';
+import { refuseCall as refuse } from '../shared/webhook';
+import { eventOf, readDelivery, type Delivery } from './delivery';
+import {
+	DEFAULT_EVENTS,
+	DEFAULT_OPTIONS,
+	type TriggerEvent,
+	type TriggerOptions,
+} from './description';
+
+/** PiAPI needs only a 2xx; a body tells anyone testing with curl that the call arrived. */
+function received(): IWebhookResponseData {
+	return { webhookResponse: { received: true } };
+}
+
+function isDiffRhythm(model: unknown): boolean {
+	return typeof model === 'string' && model.trim().toLowerCase() === DIFFRHYTHM_MODEL.toLowerCase();
+}
+
+/**
+ * Whether the call may go on as far as the secret is concerned. PiAPI sends the secret in plain
+ * text in `x-webhook-secret`; it is compared in constant time. Without a secret in the credential
+ * there is nothing to compare with: the call is accepted, and a warning says so on every call.
+ */
+async function secretAccepted(
+	context: IWebhookFunctions,
+	options: TriggerOptions,
+): Promise<boolean> {
+	if (!options.verifySecret) return true;
+	const credentials = await context.getCredentials(CREDENTIAL_TYPE);
+	const secret = typeof credentials.webhookSecret === 'string' ? credentials.webhookSecret : '';
+	if (secret === '') {
+		context.logger.warn(
+			"PiAPI Trigger: could not check this call's x-webhook-secret, because the PiAPI API credential has no webhook secret. " +
+				'Set one: DiffRhythm Generate sends it to PiAPI with the callback URL.',
+		);
+		return true;
+	}
+	return secretsMatch(secret, context.getHeaderData()['x-webhook-secret']);
+}
+
+type Confirmation =
+	| { task: PiApiTask }
+	| { confirmedStatus: string | null; reason: string }
+	| { unreachable: NodeApiError };
+
+/**
+ * Reads the task from PiAPI with the API key and checks it says what the call claims. Only what
+ * PiAPI answers is used afterwards. "No such task" (PiAPI answers 404, or 400 for an id it cannot
+ * read) is a result. Any other failure (PiAPI down, key rejected) means the call cannot be checked
+ * now: it is answered 503 so PiAPI delivers it again. It is not thrown: n8n would answer 500 and
+ * still start the workflow, with an empty item and its run data replaced by the error.
+ */
+async function confirm(
+	context: IWebhookFunctions,
+	delivery: Delivery,
+	options: TriggerOptions,
+): Promise<Confirmation> {
+	let task: PiApiTask;
+	try {
+		task = await fetchTask.call(context, delivery.task.task_id);
+	} catch (error) {
+		// The transport throws only NodeApiErrors; anything else is wrapped so it reads the same.
+		const apiError =
+			error instanceof NodeApiError
+				? error
+				: new NodeApiError(context.getNode(), error as JsonObject);
+		if (['400', '404'].includes(String(apiError.httpCode))) {
+			return { confirmedStatus: null, reason: 'PiAPI has no such task' };
+		}
+		return {
+			unreachable: attachTask(apiError, delivery.task.task_id, String(delivery.task.status)),
+		};
+	}
+	const status = String(task.status);
+	if (eventOf(status) !== delivery.event) {
+		return { confirmedStatus: status, reason: `PiAPI reports the task as "${status}"` };
+	}
+	if (options.model === 'diffrhythm' && !isDiffRhythm(task.model)) {
+		return { confirmedStatus: status, reason: 'PiAPI reports a task of another model' };
+	}
+	return { task };
+}
+
+/** The item for an unconfirmed call: what was claimed and what PiAPI said, never the claimed task. */
+function unconfirmedItem(
+	delivery: Delivery,
+	confirmation: { confirmedStatus: string | null; reason: string },
+): INodeExecutionData {
+	return {
+		json: {
+			error: `PiAPI does not confirm this call: ${confirmation.reason}`,
+			taskId: delivery.task.task_id,
+			claimedStatus: delivery.task.status,
+			confirmedStatus: confirmation.confirmedStatus,
+			timestamp: delivery.timestamp,
+		},
+	};
+}
+
+/**
+ * Handles one call to the trigger's URL: secret (401), body (400), event and model filters (200,
+ * nothing started), confirmation with PiAPI, then one item through the package's single
+ * task-to-item path (secret removed, audio downloaded) that starts the workflow.
+ */
+export async function handleWebhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+	const options: TriggerOptions = {
+		...DEFAULT_OPTIONS,
+		...(this.getNodeParameter('options', {}) as Partial<TriggerOptions>),
+	};
+	if (!(await secretAccepted(this, options))) {
+		return refuse(this, 401, 'Invalid or missing x-webhook-secret header');
+	}
+	const delivery = readDelivery(this);
+	if ('problem' in delivery) return refuse(this, 400, delivery.problem);
+
+	const events = this.getNodeParameter('events', DEFAULT_EVENTS) as TriggerEvent[];
+	if (!events.includes(delivery.event)) return received();
+	if (options.model === 'diffrhythm' && !isDiffRhythm(delivery.task.model)) return received();
+
+	let task = delivery.task;
+	if (options.confirmWithPiApi) {
+		const confirmation = await confirm(this, delivery, options);
+		if ('unreachable' in confirmation) {
+			const { message, description } = confirmation.unreachable;
+			this.logger.error(
+				`PiAPI Trigger: could not check a call with PiAPI: ${message}. ${description ?? ''}`,
+			);
+			return refuse(
+				this,
+				503,
+				`Could not confirm task ${delivery.task.task_id} with PiAPI; please retry`,
+			);
+		}
+		if (!('task' in confirmation)) {
+			this.logger.warn(
+				`PiAPI Trigger: PiAPI does not confirm a call about task ${delivery.task.task_id} claiming "${String(delivery.task.status)}": ${confirmation.reason}`,
+			);
+			if (options.onUnconfirmed !== 'errorItem') return received();
+			return { ...received(), workflowData: [[unconfirmedItem(delivery, confirmation)]] };
+		}
+		task = confirmation.task;
+	}
+
+	const event = eventOf(task.status);
+	let item: INodeExecutionData;
+	try {
+		item = await taskToItem.call(this, task, 0, {
+			downloadAudio: this.getNodeParameter('downloadAudio', true) as boolean,
+			binaryPropertyName: this.getNodeParameter('binaryPropertyName', 'data') as string,
+		});
+	} catch (error) {
+		// The task is confirmed and finished, but its song could not be fetched: the workflow still
+		// starts, with the task id, so it can retry with Get Task; PiAPI's URL may have expired.
+		const nodeError =
+			error instanceof NodeApiError || error instanceof NodeOperationError
+				? error
+				: new NodeOperationError(this.getNode(), error as Error);
+		item = errorItem(0, attachTask(nodeError, task.task_id, String(task.status)));
+	}
+	// A trigger's items have no input to pair with.
+	delete item.pairedItem;
+	item.json = {
+		...item.json,
+		event,
+		timestamp: delivery.timestamp,
+		dedupeKey: `${task.task_id}:${event}`,
+	};
+	return { ...received(), workflowData: [[item]] };
+}
