@@ -179,7 +179,11 @@ async function runVersion(version, { tarball, check: record, keep, log }) {
 		log(`${label}: run folder ${runDir}, n8n on ${n8n.baseUrl}, simulator on ${sim.url}`);
 		const installed = await n8n.installPackage(tarball);
 		const manifest = JSON.parse(fs.readFileSync(path.join(installed, 'package.json'), 'utf8'));
-		hasTrigger = (manifest.n8n.nodes || []).some((file) => /PiApiTrigger\.node\.js$/.test(file));
+		// n8n skips a whole package when one of its listed files is missing.
+		const listed = [...(manifest.n8n.nodes || []), ...(manifest.n8n.credentials || [])];
+		const missing = listed.filter((file) => !fs.existsSync(path.join(installed, file)));
+		assert(missing.length === 0, `the packed package lists files it does not contain: ${missing.join(', ')}`);
+		hasTrigger = listed.some((file) => /PiApiTrigger\.node\.js$/.test(file));
 		await n8n.importCredentials(wf.credentialFile({ apiKey: API_KEY, baseUrl: sim.url, webhookSecret: WEBHOOK_SECRET }));
 		await n8n.importWorkflows(wf.workflows({ triggerUrl: triggerUrl() }));
 	};
