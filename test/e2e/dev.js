@@ -17,7 +17,7 @@ const os = require('node:os');
 const path = require('node:path');
 
 const { ROOT, ensureAll } = require('./lib/install');
-const { N8n } = require('./lib/n8n');
+const { N8n, PACKAGE_NAME } = require('./lib/n8n');
 const { SimulatorProcess } = require('./lib/sim');
 const { childEnv, freePort, installExitHandlers, isListening, runCommand, stopAll, tail } = require('./lib/util');
 
@@ -28,12 +28,13 @@ const OWNER = { email: 'dev@example.com', firstName: 'Dev', lastName: 'Owner', p
 
 const say = (message) => process.stdout.write(`${message}\n`);
 
+const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'piapi-dev-'));
+const keep = process.env.PIAPI_DEV_KEEP === '1';
+const cleanup = () => {
+	if (!keep) fs.rmSync(runDir, { recursive: true, force: true });
+};
+
 async function main() {
-	const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'piapi-dev-'));
-	const keep = process.env.PIAPI_DEV_KEEP === '1';
-	const cleanup = () => {
-		if (!keep) fs.rmSync(runDir, { recursive: true, force: true });
-	};
 	installExitHandlers(() => {
 		cleanup();
 		say(keep ? `stopped; user folder kept in ${runDir}` : 'stopped');
@@ -69,30 +70,50 @@ async function main() {
 	await n8n.installPackage(tarball);
 	await n8n.importCredentials([{ ...CREDENTIAL, data: { apiKey: API_KEY, baseUrl: sim.url, webhookSecret: WEBHOOK_SECRET } }]);
 
-	// The examples, with every PiAPI credential reference pointing at the simulator credential.
+	// The examples, with every PiAPI credential reference pointing at the simulator credential,
+	// and Callback URLs that name one of the examples' PiAPI Triggers pointing at this n8n.
 	const examples = fs
 		.readdirSync(path.join(ROOT, 'examples'))
 		.filter((file) => file.endsWith('.workflow.json'))
 		.sort();
 	const workflows = examples.map((file, index) => {
 		const workflow = JSON.parse(fs.readFileSync(path.join(ROOT, 'examples', file), 'utf8'));
+		return { active: false, ...workflow, id: workflow.id || `piapiExample${String(index + 1).padStart(4, '0')}` };
+	});
+	const isTrigger = (node) => node.type === `${PACKAGE_NAME}.piApiTrigger`;
+	const triggerIds = new Set(
+		workflows.flatMap((workflow) => (workflow.nodes || []).filter(isTrigger).map((node) => node.webhookId)),
+	);
+	for (const workflow of workflows) {
 		for (const node of workflow.nodes || []) {
 			if (node.credentials && node.credentials.piApiApi) {
 				node.credentials.piApiApi = { id: CREDENTIAL.id, name: CREDENTIAL.name };
 			}
+			const options = node.parameters && node.parameters.options;
+			const match = options && /\/webhook\/([^/]+)\/piapi$/.exec(String(options.callbackUrl || ''));
+			if (match && triggerIds.has(match[1])) options.callbackUrl = `${n8n.baseUrl}/webhook/${match[1]}/piapi`;
 		}
-		return { active: false, ...workflow, id: workflow.id || `piapiExample${String(index + 1).padStart(4, '0')}` };
-	});
+	}
 	if (workflows.length) await n8n.importWorkflows(workflows);
+	// Workflows with a PiAPI Trigger are published, so its production URL answers the simulator.
+	const published = workflows.filter((workflow) => (workflow.nodes || []).some(isTrigger));
+	for (const workflow of published) await n8n.publish(workflow.id);
 
-	await n8n.start([], { timeoutMs: 120000 });
+	const triggerPaths = published.flatMap((workflow) => workflow.nodes.filter(isTrigger).map((node) => `${node.webhookId}/piapi`));
+	await n8n.start(triggerPaths, { timeoutMs: 120000 });
 	await n8n.setupOwnerAndLogin(OWNER);
 
 	say('');
 	say(`n8n 2.41.1 is running: ${n8n.baseUrl}`);
 	say(`  log in as ${OWNER.email} / ${OWNER.password}`);
 	say(`  credential "${CREDENTIAL.name}" -> PiAPI simulator ${sim.url} (API key ${API_KEY}, webhook secret ${WEBHOOK_SECRET})`);
-	for (const [index, file] of examples.entries()) say(`  workflow "${workflows[index].name}" (examples/${file})`);
+	for (const [index, file] of examples.entries()) {
+		const workflow = workflows[index];
+		const trigger = published.includes(workflow) ? workflow.nodes.find(isTrigger) : undefined;
+		say(
+			`  workflow "${workflow.name}" (examples/${file})${trigger ? `, published: ${n8n.baseUrl}/webhook/${trigger.webhookId}/piapi` : ''}`,
+		);
+	}
 	say(`  user folder ${runDir} (n8n log: ${n8n.logFile})`);
 	say('Ctrl-C stops n8n and the simulator.');
 
@@ -106,5 +127,7 @@ async function main() {
 main().catch(async (error) => {
 	process.stderr.write(`npm run dev: ${error.stack || error}\n`);
 	await stopAll();
+	if (keep) process.stderr.write(`user folder and logs kept in ${runDir}\n`);
+	cleanup();
 	process.exitCode = 1;
 });

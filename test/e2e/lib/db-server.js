@@ -36,8 +36,11 @@ function query(sql, params) {
 	});
 }
 
+let inFlight = 0;
+let closed = false;
 const lines = readline.createInterface({ input: process.stdin });
 lines.on('line', async (line) => {
+	inFlight++;
 	let id = null;
 	try {
 		const request = JSON.parse(line);
@@ -52,5 +55,11 @@ lines.on('line', async (line) => {
 	} catch (error) {
 		process.stdout.write(`${JSON.stringify({ id, error: String(error && error.message) })}\n`);
 	}
+	inFlight--;
+	if (closed && inFlight === 0) process.exit(0);
 });
-lines.on('close', () => process.exit(0));
+// Stdin closed: answer what was asked, then leave.
+lines.on('close', () => {
+	closed = true;
+	if (inFlight === 0) process.exit(0);
+});

@@ -96,6 +96,29 @@ function isInstalled(name) {
 }
 
 /**
+ * sqlite3 version -> promise of a folder where it was just compiled. Both n8n versions use the same
+ * sqlite3, an N-API module that loads in either Node.js, so the second install copies the first's
+ * build instead of compiling it again (it still compiles if the copy does not load).
+ */
+const sqliteBuilds = new Map();
+
+async function copySqliteBuild(version, sqliteDir, loads, log, label) {
+	const built = sqliteBuilds.get(version);
+	if (!built) return false;
+	const from = await built.catch(() => null);
+	const binary = from && path.join(from, 'build', 'Release', 'node_sqlite3.node');
+	if (!binary || !fs.existsSync(binary)) return false;
+	fs.mkdirSync(path.join(sqliteDir, 'build', 'Release'), { recursive: true });
+	fs.copyFileSync(binary, path.join(sqliteDir, 'build', 'Release', 'node_sqlite3.node'));
+	if (await loads()) {
+		log(`${label}: reused the sqlite3 ${version} build`);
+		return true;
+	}
+	fs.rmSync(path.join(sqliteDir, 'build'), { recursive: true, force: true });
+	return false;
+}
+
+/**
  * Makes sure `name` (node24, v1 or v2) is installed and current. Resolves with { dir, cached, ms }.
  * `log` receives one-line progress messages.
  */
@@ -158,15 +181,21 @@ async function ensureInstalled(name, log = () => {}) {
 		await npm(installArgs(command), `npm ${command} (retry)`);
 	}
 	if (target.rebuildSqlite) {
-		// sqlite3's own install step tries a prebuilt download first and then compiles (~45 s).
-		await npm(['rebuild', 'sqlite3', '--ignore-scripts=false', '--foreground-scripts=false'], 'npm rebuild sqlite3');
-		const check = await runCommand('sqlite3 check', runtime.node, ['-e', "require('sqlite3')"], {
-			cwd: dir,
-			env,
-			logFile,
-		});
-		if (check.code !== 0) {
-			throw new Error(`sqlite3 does not load for ${target.label}:\n${tail(check.output, 20)}`);
+		const loads = async () =>
+			(await runCommand('sqlite3 check', runtime.node, ['-e', "require('sqlite3')"], { cwd: dir, env, logFile }))
+				.code === 0;
+		const sqliteDir = path.join(dir, 'node_modules', 'sqlite3');
+		const { version } = JSON.parse(fs.readFileSync(path.join(sqliteDir, 'package.json'), 'utf8'));
+		const copied = await copySqliteBuild(version, sqliteDir, loads, log, target.label);
+		if (!copied) {
+			// sqlite3's own install step tries a prebuilt download first and then compiles (~45 s).
+			const build = npm(['rebuild', 'sqlite3', '--ignore-scripts=false', '--foreground-scripts=false'], 'npm rebuild sqlite3')
+				.then(() => sqliteDir);
+			if (!sqliteBuilds.has(version)) sqliteBuilds.set(version, build);
+			await build;
+		}
+		if (!(await loads())) {
+			throw new Error(`sqlite3 does not load for ${target.label}; log: ${logFile}`);
 		}
 	}
 	if (name === 'node24') {

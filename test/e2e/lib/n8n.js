@@ -202,6 +202,23 @@ class N8n {
 		).catch((error) => {
 			throw new Error(`${error.message}\n${tail(this.server.output(), 40)}`);
 		});
+		// Until n8n is fully up, its REST routes answer 200 "n8n is starting up. Please wait".
+		await waitFor(
+			`${this.label}'s REST API`,
+			async () => {
+				failIfExited();
+				const res = await request(`${this.baseUrl}/rest/settings`, { timeoutMs: 2000 });
+				if (res.status !== 200) return null;
+				try {
+					return Boolean(JSON.parse(res.text).data);
+				} catch {
+					return null;
+				}
+			},
+			{ timeoutMs: left(), intervalMs: 250 },
+		).catch((error) => {
+			throw new Error(`${error.message}\n${tail(this.server.output(), 40)}`);
+		});
 		for (const webhookPath of webhookPaths) {
 			await waitFor(
 				`the production webhook ${webhookPath} to be registered`,

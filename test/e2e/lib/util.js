@@ -18,14 +18,23 @@ const running = new Map();
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * The environment for child processes: the caller's, without what `npm run` adds (an inherited
- * npm_config_ignore_scripts would turn `npm rebuild sqlite3` into a no-op) and without any n8n
+ * What `npm run` adds to the environment that must not reach the npm commands run in the cache
+ * folder: this project's .npmrc (npm_config_ignore_scripts would turn `npm rebuild sqlite3` into a
+ * no-op), its prefix (npm would install there) and its script metadata. Other npm settings
+ * (cache, registry, proxy, CA file) pass through.
+ */
+const NPM_RUN_ONLY =
+	/^npm_(lifecycle_|package_|command$|execpath$|node_execpath$|config_(ignore_scripts|local_prefix|prefix|global_prefix|nodedir|call|user_agent|npm_version|node_gyp)$)/i;
+
+/**
+ * The environment for child processes: the caller's, without NPM_RUN_ONLY and without any n8n
  * setting of the person running the suite, plus `extra`.
  */
 function childEnv(extra = {}) {
 	const env = {};
 	for (const [key, value] of Object.entries(process.env)) {
-		if (/^(npm_|N8N_|DB_|EXECUTIONS_|QUEUE_|WEBHOOK_URL$|INIT_CWD$)/i.test(key)) continue;
+		if (NPM_RUN_ONLY.test(key)) continue;
+		if (/^(N8N_|DB_|EXECUTIONS_|QUEUE_|WEBHOOK_URL$|INIT_CWD$)/i.test(key)) continue;
 		env[key] = value;
 	}
 	return { ...env, ...extra };
