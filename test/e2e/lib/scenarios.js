@@ -129,7 +129,7 @@ async function waitForFinishedExecution(n8n, workflowId, before, timeoutMs = 300
 /**
  * Reads an execution once its run data is complete. n8n can write the final status before the
  * final run data (1.123 was seen answering `success` with the data of the resumed state for a
- * moment), so wait until the last executed node's run is in the data.
+ * moment, the resumed node's run list still empty), so wait until the last executed node has a run.
  */
 function completeExecution(n8n, id, timeoutMs = 10000) {
 	return waitFor(
@@ -139,7 +139,9 @@ function completeExecution(n8n, id, timeoutMs = 10000) {
 			const result = execution && execution.data && execution.data.resultData;
 			if (!result || !FINAL.has(execution.status)) return null;
 			const last = result.lastNodeExecuted;
-			return last && result.runData && result.runData[last] ? execution : null;
+			// While resuming, n8n pops the waiting node's run and may save that state: an empty list.
+			const runs = last && result.runData && result.runData[last];
+			return Array.isArray(runs) && runs.length > 0 ? execution : null;
 		},
 		{ timeoutMs, intervalMs: 200, describe: () => 'status or run data not final yet' },
 	);
