@@ -14,6 +14,8 @@
  */
 'use strict';
 
+const fs = require('fs');
+
 const { request, sleep } = require('../test/e2e/lib/util');
 const { API_KEY, LYRICS, arg } = require('./lib');
 const {
@@ -146,7 +148,8 @@ async function main() {
 	const limit = Number(arg('limit', '2'));
 	const runs = Number(arg('runs', '3'));
 	const version = arg('version', 'v2');
-	const { tarball } = await prepare(version);
+	const packed = await prepare(version);
+	const { tarball } = packed;
 	const sim = await SimulatorProcess.start({
 		apiKey: API_KEY,
 		renderMs: seconds * 1000 - 300,
@@ -192,6 +195,7 @@ async function main() {
 		await Promise.all(instances.map((n8n) => stopN8n(n8n)));
 		await sim.stop();
 		await stopAll();
+		fs.rmSync(packed.dir, { recursive: true, force: true });
 	}
 }
 

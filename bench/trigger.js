@@ -203,7 +203,8 @@ async function main() {
 	const forged = Number(arg('forged', '50'));
 	const version = arg('version', 'v2');
 	const runs = Number(arg('runs', '3'));
-	const { tarball } = await prepare(version);
+	const packed = await prepare(version);
+	const { tarball } = packed;
 	const hasTrigger = (() => {
 		const manifest = JSON.parse(
 			fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8'),
@@ -211,6 +212,7 @@ async function main() {
 		return (manifest.n8n.nodes || []).some((file) => /PiApiTrigger\.node\.js$/.test(file));
 	})();
 	if (!hasTrigger) {
+		fs.rmSync(packed.dir, { recursive: true, force: true });
 		process.stdout.write(
 			`${JSON.stringify({ missing: 'the package has no PiAPI Trigger node' })}\n`,
 		);
@@ -275,6 +277,7 @@ async function main() {
 		if (n8n) await stopN8n(n8n);
 		await sim.stop();
 		await stopAll();
+		fs.rmSync(packed.dir, { recursive: true, force: true });
 	}
 }
 
