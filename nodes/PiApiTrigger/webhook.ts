@@ -12,7 +12,7 @@ import { attachTask } from '../shared/errors';
 import type { PiApiTask } from '../shared/interfaces';
 import { errorItem, taskToItem } from '../shared/output';
 import { secretsMatch } from '../shared/secret';
-import { refuseCall as refuse } from '../shared/webhook';
+import { acknowledgeCall, refuseCall as refuse } from '../shared/webhook';
 import { eventOf, readDelivery, type Delivery } from './delivery';
 import {
 	DEFAULT_EVENTS,
@@ -150,12 +150,15 @@ export async function handleWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 				`PiAPI Trigger: PiAPI does not confirm a call about task ${delivery.task.task_id} claiming "${String(delivery.task.status)}": ${confirmation.reason}`,
 			);
 			if (options.onUnconfirmed !== 'errorItem') return received();
-			return { ...received(), workflowData: [[unconfirmedItem(delivery, confirmation)]] };
+			acknowledgeCall(this);
+			return { workflowData: [[unconfirmedItem(delivery, confirmation)]], noWebhookResponse: true };
 		}
 		task = confirmation.task;
 	}
 
 	const event = eventOf(task.status);
+	// The call is accepted: answer before the download, which can take longer than PiAPI waits.
+	acknowledgeCall(this);
 	let item: INodeExecutionData;
 	try {
 		item = await taskToItem.call(this, task, 0, {
@@ -179,5 +182,5 @@ export async function handleWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 		timestamp: delivery.timestamp,
 		dedupeKey: `${task.task_id}:${event}`,
 	};
-	return { ...received(), workflowData: [[item]] };
+	return { workflowData: [[item]], noWebhookResponse: true };
 }

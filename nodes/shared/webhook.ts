@@ -105,3 +105,13 @@ export function refuseCall(
 	context.getResponseObject().status(status).json({ message });
 	return { noWebhookResponse: true };
 }
+
+/**
+ * Answers PiAPI `200 {"received": true}` now, before the song is downloaded. n8n answers a webhook
+ * only once `webhook()` returns and (under a concurrency limit) the run has a slot; a caller that
+ * gives up first would leave a waiting execution unresumed. Return the result with
+ * `noWebhookResponse: true` after this, so n8n does not answer a second time.
+ */
+export function acknowledgeCall(context: IWebhookFunctions): void {
+	context.getResponseObject().status(200).json({ received: true });
+}

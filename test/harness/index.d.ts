@@ -85,6 +85,8 @@ export interface ServerRequest {
 	at: number;
 	/** HTTP status of the answer; null until answered. */
 	status: number | null;
+	/** When the answer was sent. */
+	answeredAt?: number;
 	/** The webhook started an execution. */
 	started?: boolean;
 	/** The request resumed a waiting execution. */

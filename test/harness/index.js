@@ -533,7 +533,10 @@ async function startN8nServer({ credentials, binaryMode = 'default', resumeToken
 		const parsedUrl = new URL(req.url, baseUrl);
 		const entry = { method: req.method, path: parsedUrl.pathname, at: Date.now(), status: null };
 		requests.push(entry);
-		res.on('finish', () => (entry.status = res.statusCode));
+		res.on('finish', () => {
+			entry.status = res.statusCode;
+			entry.answeredAt = Date.now();
+		});
 		const raw = await readRequest(req, payloadMaxBytes);
 		const request = requestAdapter(req, parsedUrl, raw);
 		const response = responseAdapter(res);

@@ -174,6 +174,18 @@ describe('Generate and Wait, Wait Mode "Suspend Until PiAPI Calls Back"', () => 
 		expect(unsigned.status).toBe(401);
 	});
 
+	it('answers PiAPI before downloading the song, so a slow download cannot lose the callback', async () => {
+		sim.addFault({ method: 'GET', path: '/files/', kind: 'delay', delayMs: 2000 });
+		const waiting = await suspend();
+		const done = await server.finished(waiting.executionId);
+		expect(done.status).toBe('success');
+		expect(done.output('DiffRhythm')![0].binary?.data.mimeType).toBe('audio/wav');
+		const resume = server.requests.find((r) => r.resumed)!;
+		expect(resume.status).toBe(200);
+		const download = sim.requests.find((r) => r.path.startsWith('/files/'))!;
+		expect(resume.answeredAt!).toBeLessThan(download.doneAt!);
+	});
+
 	it('resumes a failed task as an item with the error and the task id', async () => {
 		sim.setBehaviour(() => ({ outcome: 'failed' }));
 		const waiting = await suspend();

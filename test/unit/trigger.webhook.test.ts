@@ -137,8 +137,10 @@ function expectRefused(outcome: Outcome, status: number): void {
 }
 
 function emitted(outcome: Outcome): IDataObject {
-	expect(outcome.status).toBeUndefined();
-	expect(outcome.result.webhookResponse).toEqual({ received: true });
+	// Answered by the node itself, before any download, so n8n must not answer again.
+	expect(outcome.status).toBe(200);
+	expect(outcome.answer).toEqual({ received: true });
+	expect(outcome.result.noWebhookResponse).toBe(true);
 	expect(outcome.result.workflowData).toHaveLength(1);
 	expect(outcome.result.workflowData![0]).toHaveLength(1);
 	return outcome.result.workflowData![0][0].json;

@@ -6,7 +6,7 @@ import type { PiApiTask } from '../../shared/interfaces';
 import { errorItem, taskToItem } from '../../shared/output';
 import { secretsMatch } from '../../shared/secret';
 import { statusPhase } from '../../shared/task';
-import { readWebhookCall, refuseCall as refuse } from '../../shared/webhook';
+import { acknowledgeCall, readWebhookCall, refuseCall as refuse } from '../../shared/webhook';
 import { asNodeError } from '../actions/types';
 import { resumeSecret } from './suspend';
 
@@ -30,7 +30,8 @@ async function outputFor(this: IWebhookFunctions, task: PiApiTask): Promise<INod
 /**
  * The restart webhook of a suspended Generate and Wait: PiAPI POSTs `{timestamp, data}` to the
  * execution's resume URL. Non-terminal statuses keep the execution waiting; a terminal one is
- * confirmed with one GET (the body alone is not trusted) and resumes the execution.
+ * confirmed with one GET (the body alone is not trusted) and resumes the execution; PiAPI gets its
+ * answer before the song is downloaded.
  */
 export async function resumeWebhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 	const expected = await resumeSecret.call(this);
@@ -70,8 +71,6 @@ export async function resumeWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 		return { webhookResponse: { received: true } };
 	}
 	this.logger.info(`DiffRhythm: task ${taskId} is ${task.status}; resuming the execution`);
-	return {
-		workflowData: [[await outputFor.call(this, task)]],
-		webhookResponse: { received: true },
-	};
+	acknowledgeCall(this);
+	return { workflowData: [[await outputFor.call(this, task)]], noWebhookResponse: true };
 }
