@@ -4,15 +4,15 @@ import type {
 	IWebhookResponseData,
 	JsonObject,
 } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import { NodeApiError } from 'n8n-workflow';
 
 import { fetchTask } from '../shared/api';
 import { CREDENTIAL_TYPE, DIFFRHYTHM_MODEL } from '../shared/constants';
 import { attachTask } from '../shared/errors';
 import type { PiApiTask } from '../shared/interfaces';
-import { errorItem, taskToItem } from '../shared/output';
+import { webhookTaskItem } from '../shared/output';
 import { secretsMatch } from '../shared/secret';
-import { acknowledgeCall, refuseCall as refuse } from '../shared/webhook';
+import { acknowledgeCall, received, refuseCall as refuse } from '../shared/webhook';
 import { eventOf, readDelivery, type Delivery } from './delivery';
 import {
 	DEFAULT_EVENTS,
@@ -20,11 +20,6 @@ import {
 	type TriggerEvent,
 	type TriggerOptions,
 } from './description';
-
-/** PiAPI needs only a 2xx; a body tells anyone testing with curl that the call arrived. */
-function received(): IWebhookResponseData {
-	return { webhookResponse: { received: true } };
-}
 
 function isDiffRhythm(model: unknown): boolean {
 	return typeof model === 'string' && model.trim().toLowerCase() === DIFFRHYTHM_MODEL.toLowerCase();
@@ -159,21 +154,7 @@ export async function handleWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 	const event = eventOf(task.status);
 	// The call is accepted: answer before the download, which can take longer than PiAPI waits.
 	acknowledgeCall(this);
-	let item: INodeExecutionData;
-	try {
-		item = await taskToItem.call(this, task, 0, {
-			downloadAudio: this.getNodeParameter('downloadAudio', true) as boolean,
-			binaryPropertyName: this.getNodeParameter('binaryPropertyName', 'data') as string,
-		});
-	} catch (error) {
-		// The task is confirmed and finished, but its song could not be fetched: the workflow still
-		// starts, with the task id, so it can retry with Get Task; PiAPI's URL may have expired.
-		const nodeError =
-			error instanceof NodeApiError || error instanceof NodeOperationError
-				? error
-				: new NodeOperationError(this.getNode(), error as Error);
-		item = errorItem(0, attachTask(nodeError, task.task_id, String(task.status)));
-	}
+	const item = await webhookTaskItem.call(this, task);
 	// A trigger's items have no input to pair with.
 	delete item.pairedItem;
 	item.json = {

@@ -1,5 +1,5 @@
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
-import type { INode, JsonObject } from 'n8n-workflow';
+import type { IExecuteFunctions, INode, IWebhookFunctions, JsonObject } from 'n8n-workflow';
 
 import type { PiApiTask } from './interfaces';
 import { taskErrorMessage } from './task';
@@ -11,6 +11,19 @@ import { failureStatus, type Failure } from './transport/retry';
  * - `NodeOperationError`: bad input, or a task PiAPI ran that failed, timed out or was cancelled.
  * Every message a server wrote passes through `redact` first, so no secret can leak through it.
  */
+
+/** An n8n error with a fixed role: API/network (`NodeApiError`) or input/task (`NodeOperationError`). */
+export type NodeError = NodeApiError | NodeOperationError;
+
+/** Any thrown value as an n8n error that names the item. */
+export function asNodeError(
+	context: IExecuteFunctions | IWebhookFunctions,
+	error: unknown,
+	itemIndex: number,
+): NodeError {
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
+	return new NodeOperationError(context.getNode(), error as Error, { itemIndex });
+}
 
 /** What the transport knows about the call that failed. */
 export interface RequestFacts {

@@ -8,7 +8,7 @@ import type {
 import { NodeOperationError } from 'n8n-workflow';
 
 import { downloadAudio } from './binary';
-import { attachTask, taskFieldsOf } from './errors';
+import { asNodeError, attachTask, taskFieldsOf } from './errors';
 import type { PiApiTask } from './interfaces';
 import { audioUrlOf, statusPhase, toOutputJson } from './task';
 
@@ -67,4 +67,23 @@ export function errorItem(
 	if (taskId) json.taskId = taskId;
 	if (status) json.status = status;
 	return { json, pairedItem: { item: itemIndex } };
+}
+
+/**
+ * The item a webhook (the trigger, or a resumed Generate and Wait) emits for a confirmed task,
+ * with the node's Download Audio fields. The call is already accepted, so a failed download does
+ * not fail it: the item then carries the error and the task id, to be fetched again with Get Task.
+ */
+export async function webhookTaskItem(
+	this: IWebhookFunctions,
+	task: PiApiTask,
+): Promise<INodeExecutionData> {
+	try {
+		return await taskToItem.call(this, task, 0, {
+			downloadAudio: this.getNodeParameter('downloadAudio', true) as boolean,
+			binaryPropertyName: this.getNodeParameter('binaryPropertyName', 'data') as string,
+		});
+	} catch (error) {
+		return errorItem(0, attachTask(asNodeError(this, error, 0), task.task_id, String(task.status)));
+	}
 }

@@ -106,6 +106,11 @@ export function refuseCall(
 	return { noWebhookResponse: true };
 }
 
+/** PiAPI needs only a 2xx; the body tells anyone testing with curl that the call arrived. */
+export function received(): { webhookResponse: { received: true } } {
+	return { webhookResponse: { received: true } };
+}
+
 /**
  * Answers PiAPI `200 {"received": true}` now, before the song is downloaded. n8n answers a webhook
  * only once `webhook()` returns and (under a concurrency limit) the run has a slot; a caller that

@@ -1,29 +1,14 @@
-import type {
-	IExecuteFunctions,
-	INodeExecutionData,
-	INodeProperties,
-	IWebhookFunctions,
-} from 'n8n-workflow';
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-/** An n8n error with a fixed role: API/network (`NodeApiError`) or input/task (`NodeOperationError`). */
-export type NodeError = NodeApiError | NodeOperationError;
+import { asNodeError, type NodeError } from '../../shared/errors';
+
+export { asNodeError, type NodeError };
 
 /** What happened to one item: a value, or the error that took its place. */
 export type Step<T> = { itemIndex: number; value: T } | { itemIndex: number; error: NodeError };
 
 export function isError<T>(step: Step<T>): step is { itemIndex: number; error: NodeError } {
 	return 'error' in step;
-}
-
-/** Any thrown value as an n8n error that names the item. */
-export function asNodeError(
-	context: IExecuteFunctions | IWebhookFunctions,
-	error: unknown,
-	itemIndex: number,
-): NodeError {
-	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
-	return new NodeOperationError(context.getNode(), error as Error, { itemIndex });
 }
 
 /**

@@ -26,9 +26,9 @@ export const pollStrategy: WaitStrategy = {
 		const warned = new Set<string>();
 		const serverClock = new ServerClock();
 
-		const observe = (itemIndex: number, task: PiApiTask, seenAt: number, previous?: PollClock) => {
-			const last = open.get(itemIndex)?.task;
-			if (last?.status !== task.status) {
+		const observe = (itemIndex: number, task: PiApiTask, seenAt: number) => {
+			const previous = open.get(itemIndex);
+			if (previous?.task.status !== task.status) {
 				this.logger.info(`DiffRhythm item ${itemIndex}: task ${task.task_id} is ${task.status}`);
 			}
 			const status = String(task.status);
@@ -38,7 +38,7 @@ export const pollStrategy: WaitStrategy = {
 			}
 			const phase = statusPhase(task.status);
 			if (phase === 'waiting') {
-				open.set(itemIndex, { task, clock: clockOf(task, seenAt, serverClock, previous) });
+				open.set(itemIndex, { task, clock: clockOf(task, seenAt, serverClock, previous?.clock) });
 				return;
 			}
 			if (phase === 'completed') renderHistory.record(task);
@@ -71,12 +71,12 @@ export const pollStrategy: WaitStrategy = {
 				continue;
 			}
 			const due = [...open].filter(([, entry]) => dueAt(entry) <= now + POLL.coalesceMs);
-			await mapWithConcurrency(due, options.concurrency, async ([itemIndex, { task, clock }]) => {
+			await mapWithConcurrency(due, options.concurrency, async ([itemIndex, { task }]) => {
 				try {
 					const fresh = await fetchTask.call(this, task.task_id, itemIndex);
 					const seenAt = Date.now();
 					serverClock.observeTask(fresh, seenAt);
-					observe(itemIndex, fresh, seenAt, clock);
+					observe(itemIndex, fresh, seenAt);
 				} catch (error) {
 					if (signal?.aborted) return;
 					open.delete(itemIndex);

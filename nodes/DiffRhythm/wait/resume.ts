@@ -3,11 +3,15 @@ import type { INodeExecutionData, IWebhookFunctions, IWebhookResponseData } from
 import { fetchTask } from '../../shared/api';
 import { taskFailedError } from '../../shared/errors';
 import type { PiApiTask } from '../../shared/interfaces';
-import { errorItem, taskToItem } from '../../shared/output';
+import { errorItem, webhookTaskItem } from '../../shared/output';
 import { secretsMatch } from '../../shared/secret';
 import { statusPhase } from '../../shared/task';
-import { acknowledgeCall, readWebhookCall, refuseCall as refuse } from '../../shared/webhook';
-import { asNodeError } from '../actions/types';
+import {
+	acknowledgeCall,
+	readWebhookCall,
+	received,
+	refuseCall as refuse,
+} from '../../shared/webhook';
 import { resumeSecret } from './suspend';
 
 /** The resumed node's output for a terminal task: exactly what Poll mode gives for it. */
@@ -17,14 +21,7 @@ async function outputFor(this: IWebhookFunctions, task: PiApiTask): Promise<INod
 	if (statusPhase(task.status) === 'failed') {
 		return errorItem(0, taskFailedError(this.getNode(), task, 0));
 	}
-	try {
-		return await taskToItem.call(this, task, 0, {
-			downloadAudio: this.getNodeParameter('downloadAudio', true) as boolean,
-			binaryPropertyName: this.getNodeParameter('binaryPropertyName', 'data') as string,
-		});
-	} catch (error) {
-		return errorItem(0, asNodeError(this, error, 0));
-	}
+	return await webhookTaskItem.call(this, task);
 }
 
 /**
@@ -46,7 +43,7 @@ export async function resumeWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 	const { task_id: taskId, status } = claim.task;
 	if (statusPhase(status) === 'waiting') {
 		this.logger.info(`DiffRhythm: task ${taskId} is ${status}; still waiting for the song`);
-		return { webhookResponse: { received: true } };
+		return received();
 	}
 
 	let task;
@@ -68,7 +65,7 @@ export async function resumeWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 		this.logger.info(
 			`DiffRhythm: PiAPI still reports task ${taskId} as ${task.status}; still waiting`,
 		);
-		return { webhookResponse: { received: true } };
+		return received();
 	}
 	this.logger.info(`DiffRhythm: task ${taskId} is ${task.status}; resuming the execution`);
 	acknowledgeCall(this);
