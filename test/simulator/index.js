@@ -816,9 +816,17 @@ async function startSimulator(options = {}) {
 			doneAt: null,
 		};
 		requests.push(entry);
-		// When the answer was fully written (or the socket dropped): for maxInFlight().
+		// When the server finished answering, for maxInFlight(). Recorded at res.end() rather than on
+		// 'close': 'close' can fire after the client has already read the answer and sent its next
+		// request, which made back-to-back requests look concurrent on a busy machine. 'close'
+		// remains the fallback for dropped sockets, which never call end().
+		const end = res.end.bind(res);
+		res.end = (...args) => {
+			if (entry.doneAt === null) entry.doneAt = Date.now();
+			return end(...args);
+		};
 		res.on('close', () => {
-			entry.doneAt = Date.now();
+			if (entry.doneAt === null) entry.doneAt = Date.now();
 		});
 		let raw;
 		try {
@@ -1035,18 +1043,18 @@ async function startSimulator(options = {}) {
 			return requests.filter((entry) => entry.method === 'POST' && entry.path === '/api/v1/task');
 		},
 		maxInFlight(filter = () => true) {
-			// At each arrival, count the matching requests still open (an answer written in the same
-			// millisecond counts as closed, so back-to-back requests are not concurrent).
+			// At each arrival, count the matching requests that arrived earlier (log order, not the
+			// millisecond clock: a later request can share the arrival millisecond) and are still
+			// open. An answer ended in the arrival's millisecond counts as closed, so back-to-back
+			// requests are not concurrent.
 			const chosen = requests.filter(filter);
 			let max = 0;
-			for (const entry of chosen) {
-				const open = chosen.filter(
-					(other) =>
-						other === entry ||
-						(other.at <= entry.at && (other.doneAt === null || other.doneAt > entry.at)),
-				).length;
-				max = Math.max(max, open);
-			}
+			chosen.forEach((entry, index) => {
+				const open = chosen
+					.slice(0, index)
+					.filter((other) => other.doneAt === null || other.doneAt > entry.at).length;
+				max = Math.max(max, open + 1);
+			});
 			return max;
 		},
 		addFault(fault) {

@@ -815,6 +815,27 @@ describe('control', () => {
 		expect(sim.maxInFlight((entry) => entry.fault === null)).toBe(1);
 	});
 
+	test('maxInFlight counts back-to-back requests as one, even within one millisecond', async () => {
+		// Regression: requests that arrive in the millisecond the previous one ended used to be
+		// counted as concurrent (about one in a thousand), which broke the concurrency tests.
+		const sim = await start();
+		for (let i = 0; i < 1500; i++) await api(sim, 'GET', '/account/info');
+		expect(sim.maxInFlight()).toBe(1);
+
+		// The same-millisecond case spelled out: B arrives in the millisecond A ended and ends a
+		// millisecond later; C overlaps B.
+		sim.requests.length = 0;
+		sim.requests.push(
+			{ at: 10, doneAt: 10 },
+			{ at: 10, doneAt: 11 },
+			{ at: 11, doneAt: 12 },
+			{ at: 11, doneAt: 13 },
+		);
+		expect(sim.maxInFlight()).toBe(2);
+		sim.requests.splice(3, 1);
+		expect(sim.maxInFlight()).toBe(1);
+	});
+
 	test('reset() clears state and restores options', async () => {
 		const sim = await start({ credits: 1 });
 		sim.setBehaviour(() => ({ statusCase: 'upper' }));
