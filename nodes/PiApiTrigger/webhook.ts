@@ -12,7 +12,7 @@ import { attachTask } from '../shared/errors';
 import type { PiApiTask } from '../shared/interfaces';
 import { webhookTaskItem } from '../shared/output';
 import { secretsMatch } from '../shared/secret';
-import { acknowledgeCall, received, refuseCall as refuse } from '../shared/webhook';
+import { acknowledgeCall, cannotConfirm, received, refuseCall as refuse } from '../shared/webhook';
 import { eventOf, readDelivery, type Delivery } from './delivery';
 import {
 	DEFAULT_EVENTS,
@@ -134,11 +134,7 @@ export async function handleWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 			this.logger.error(
 				`PiAPI Trigger: could not check a call with PiAPI: ${message}. ${description ?? ''}`,
 			);
-			return refuse(
-				this,
-				503,
-				`Could not confirm task ${delivery.task.task_id} with PiAPI; please retry`,
-			);
+			return cannotConfirm(this, delivery.task.task_id);
 		}
 		if (!('task' in confirmation)) {
 			this.logger.warn(

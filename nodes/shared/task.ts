@@ -2,19 +2,26 @@ import type { IDataObject } from 'n8n-workflow';
 
 import type { PiApiTask, TaskPhase } from './interfaces';
 
-const WAITING = new Set(['pending', 'staged', 'processing', 'running', 'queued', 'in_progress']);
+/** Waiting statuses of a task that is being rendered, as opposed to queued. */
+const RENDERING = new Set(['processing', 'running', 'in_progress']);
+const WAITING = new Set(['pending', 'staged', 'queued', ...RENDERING]);
 /** `success`/`succeeded` are not documented for PiAPI, but a finished task must never look unfinished. */
 const COMPLETED = new Set(['completed', 'success', 'succeeded']);
 const FAILED = new Set(['failed', 'cancelled', 'canceled', 'error']);
 
-/**
- * Maps a status, however it is spelled (`Completed`, `COMPLETED`, ` completed `), to its phase.
- * Unknown statuses count as waiting: the wait is bounded, and the timeout error names the status.
- */
-export function statusPhase(status: unknown): TaskPhase {
-	const key = String(status ?? '')
+/** A status however it is spelled (`Completed`, `COMPLETED`, ` completed `), as the sets hold it. */
+function statusKey(status: unknown): string {
+	return String(status ?? '')
 		.trim()
 		.toLowerCase();
+}
+
+/**
+ * Maps a status, however it is spelled, to its phase. Unknown statuses count as waiting: the wait
+ * is bounded, and the timeout error names the status.
+ */
+export function statusPhase(status: unknown): TaskPhase {
+	const key = statusKey(status);
 	if (COMPLETED.has(key)) return 'completed';
 	if (FAILED.has(key)) return 'failed';
 	return 'waiting';
@@ -22,10 +29,13 @@ export function statusPhase(status: unknown): TaskPhase {
 
 /** Whether the status is one the package knows; unknown ones are logged once. */
 export function isKnownStatus(status: unknown): boolean {
-	const key = String(status ?? '')
-		.trim()
-		.toLowerCase();
+	const key = statusKey(status);
 	return WAITING.has(key) || COMPLETED.has(key) || FAILED.has(key);
+}
+
+/** Whether the status says the song is being rendered (the poll schedule times renders). */
+export function isRendering(status: unknown): boolean {
+	return RENDERING.has(statusKey(status));
 }
 
 function isHttpUrl(value: unknown): value is string {

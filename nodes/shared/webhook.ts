@@ -106,9 +106,19 @@ export function refuseCall(
 	return { noWebhookResponse: true };
 }
 
+/**
+ * A call that could not be checked with PiAPI now (PiAPI unreachable, key refused): 503, so PiAPI
+ * delivers it again, and nothing starts or resumes.
+ */
+export function cannotConfirm(context: IWebhookFunctions, taskId: string) {
+	return refuseCall(context, 503, `Could not confirm task ${taskId} with PiAPI; please retry`);
+}
+
 /** PiAPI needs only a 2xx; the body tells anyone testing with curl that the call arrived. */
-export function received(): { webhookResponse: { received: true } } {
-	return { webhookResponse: { received: true } };
+const RECEIVED = { received: true } as const;
+
+export function received(): { webhookResponse: typeof RECEIVED } {
+	return { webhookResponse: RECEIVED };
 }
 
 /**
@@ -118,5 +128,5 @@ export function received(): { webhookResponse: { received: true } } {
  * `noWebhookResponse: true` after this, so n8n does not answer a second time.
  */
 export function acknowledgeCall(context: IWebhookFunctions): void {
-	context.getResponseObject().status(200).json({ received: true });
+	context.getResponseObject().status(200).json(RECEIVED);
 }

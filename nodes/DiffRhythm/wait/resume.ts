@@ -8,6 +8,7 @@ import { secretsMatch } from '../../shared/secret';
 import { statusPhase } from '../../shared/task';
 import {
 	acknowledgeCall,
+	cannotConfirm,
 	readWebhookCall,
 	received,
 	refuseCall as refuse,
@@ -54,7 +55,7 @@ export async function resumeWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 		this.logger.warn(
 			`DiffRhythm: could not confirm task ${taskId} with PiAPI: ${(error as Error).message}`,
 		);
-		return refuse(this, 503, `Could not confirm task ${taskId} with PiAPI; please retry`);
+		return cannotConfirm(this, taskId);
 	}
 	// PiAPI echoes the secret: a task created by another execution cannot resume this one.
 	if (!secretsMatch(expected, task.config?.webhook_config?.secret)) {

@@ -1,5 +1,6 @@
 import { POLL } from '../../shared/constants';
 import type { PiApiTask } from '../../shared/interfaces';
+import { isRendering } from '../../shared/task';
 
 /**
  * When to check a task next. A song's render time is unknown up front, so a plain back-off must
@@ -70,8 +71,6 @@ export function nextCheckAt(
 
 // -------------------------------------------------------------------------------------------------
 
-const RENDERING = new Set(['processing', 'running', 'in_progress']);
-
 /** Milliseconds of an RFC3339 time, or undefined when unset (Go's zero time) or unreadable. */
 export function serverTimeMs(value: unknown): number | undefined {
 	if (typeof value !== 'string') return undefined;
@@ -120,10 +119,7 @@ export function clockOf(
 	previous?: PollClock,
 ): PollClock {
 	const startedAt = serverClock.toLocal(task.meta?.started_at);
-	const status = String(task.status ?? '')
-		.trim()
-		.toLowerCase();
-	if (startedAt !== undefined || RENDERING.has(status)) {
+	if (startedAt !== undefined || isRendering(task.status)) {
 		let phaseStartedAt = startedAt;
 		if (phaseStartedAt === undefined) {
 			// No start time: the render began between the last two checks.
