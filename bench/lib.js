@@ -7,6 +7,8 @@
 const { spawn } = require('child_process');
 const path = require('path');
 
+const { sleep } = require('../test/e2e/lib/util');
+
 const ROOT = path.resolve(__dirname, '..');
 const API_KEY = 'bench-key';
 const LYRICS = '[00:05.00] Benchmarks sing in the dark\n[00:12.50] Counting every request';
@@ -14,7 +16,8 @@ const LYRICS = '[00:05.00] Benchmarks sing in the dark\n[00:12.50] Counting ever
 /** True for `--quick` or BENCH_QUICK=1: a short smoke run whose figures mean nothing. */
 const QUICK = process.argv.includes('--quick') || process.env.BENCH_QUICK === '1';
 
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+/** Progress on stderr; stdout carries each benchmark's JSON result. */
+const log = (message) => process.stderr.write(`[bench] ${message}\n`);
 
 /** Linear-interpolated percentile (p in 0..100) of numbers; undefined for an empty list. */
 function percentile(values, p) {
@@ -142,6 +145,7 @@ module.exports = {
 	API_KEY,
 	LYRICS,
 	QUICK,
+	log,
 	sleep,
 	percentile,
 	median,

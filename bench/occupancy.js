@@ -17,65 +17,51 @@
 const fs = require('fs');
 
 const { request, sleep } = require('../test/e2e/lib/util');
-const { API_KEY, LYRICS, arg } = require('./lib');
+const {
+	credentialFile,
+	diffRhythmNode,
+	webhookNode,
+	workflow,
+} = require('../test/e2e/lib/workflows');
+const { API_KEY, LYRICS, arg, log } = require('./lib');
 const {
 	FINAL,
 	SimulatorProcess,
 	dbTime,
-	log,
 	prepare,
 	startN8n,
 	stopAll,
 	stopN8n,
 } = require('./real-n8n');
 
-const PKG = 'n8n-nodes-piapi-diffrhythm';
 const STALL_MS = 30_000;
-const CREDENTIAL = { id: 'benchPiApiCred01', name: 'PiAPI (simulator)', type: 'piApiApi' };
 
-function workflow(mode) {
+function occupancyWorkflow(mode) {
 	const id = mode === 'poll' ? 'benchWfPollWait1' : 'benchWfSuspend01';
 	const path = `bench-occupancy-${mode}`;
+	const stylePrompt = `bench occupancy ${mode}`;
+	const letter = mode === 'poll' ? 'a' : 'b';
 	return {
 		id,
 		path,
-		stylePrompt: `bench occupancy ${mode}`,
-		definition: {
-			id,
-			name: `Bench: occupancy (${mode})`,
-			active: false,
-			settings: { executionOrder: 'v1' },
-			pinData: {},
-			nodes: [
-				{
-					id: `${mode === 'poll' ? 'a' : 'b'}0000000-0000-4000-8000-0000000000b1`,
-					name: 'Webhook',
-					type: 'n8n-nodes-base.webhook',
-					typeVersion: 2,
-					position: [0, 0],
-					webhookId: `${mode === 'poll' ? 'a' : 'b'}e2d1c0a-7f3b-4c2e-9a1d-0b0000000001`,
-					parameters: { httpMethod: 'POST', path, responseMode: 'onReceived', options: {} },
-				},
-				{
-					id: `${mode === 'poll' ? 'a' : 'b'}0000000-0000-4000-8000-0000000000b2`,
-					name: 'DiffRhythm',
-					type: `${PKG}.diffRhythm`,
-					typeVersion: 1,
-					position: [240, 0],
-					credentials: { piApiApi: { id: CREDENTIAL.id, name: CREDENTIAL.name } },
-					parameters: {
-						operation: 'generateAndWait',
-						taskType: 'txt2audio-base',
-						lyrics: LYRICS,
-						stylePrompt: `bench occupancy ${mode}`,
-						downloadAudio: true,
-						binaryPropertyName: 'data',
-						options: { waitMode: mode, maxWaitSeconds: 900 },
-					},
-				},
-			],
-			connections: { Webhook: { main: [[{ node: 'DiffRhythm', type: 'main', index: 0 }]] } },
-		},
+		stylePrompt,
+		definition: workflow(id, `Bench: occupancy (${mode})`, [
+			webhookNode(
+				`${letter}0000000-0000-4000-8000-0000000000b1`,
+				'Webhook',
+				path,
+				`${letter}e2d1c0a-7f3b-4c2e-9a1d-0b0000000001`,
+			),
+			diffRhythmNode(`${letter}0000000-0000-4000-8000-0000000000b2`, {
+				operation: 'generateAndWait',
+				taskType: 'txt2audio-base',
+				lyrics: LYRICS,
+				stylePrompt,
+				downloadAudio: true,
+				binaryPropertyName: 'data',
+				options: { waitMode: mode, maxWaitSeconds: 900 },
+			}),
+		]),
 	};
 }
 
@@ -156,10 +142,8 @@ async function main() {
 		pendingMs: 300,
 		audioSeconds: 1,
 	});
-	const modes = ['poll', 'suspend'].map(workflow);
-	const credentials = [
-		{ ...CREDENTIAL, data: { apiKey: API_KEY, baseUrl: sim.url, webhookSecret: '' } },
-	];
+	const modes = ['poll', 'suspend'].map(occupancyWorkflow);
+	const credentials = credentialFile({ apiKey: API_KEY, baseUrl: sim.url, webhookSecret: '' });
 	let instances = [];
 	try {
 		log(`occupancy: starting two n8n ${version} (production concurrency limit ${limit})`);

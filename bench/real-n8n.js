@@ -13,9 +13,7 @@ const { ensureAll } = require('../test/e2e/lib/install');
 const { N8n } = require('../test/e2e/lib/n8n');
 const { SimulatorProcess } = require('../test/e2e/lib/sim');
 const { childEnv, freePort, runCommand, stopAll, tail } = require('../test/e2e/lib/util');
-const { ROOT } = require('./lib');
-
-const log = (message) => process.stderr.write(`[bench] ${message}\n`);
+const { ROOT, log } = require('./lib');
 
 /** Installs (or finds in the cache) the n8n version, then packs this package. */
 async function prepare(version) {
@@ -77,4 +75,4 @@ function dbTime(value) {
 
 const FINAL = new Set(['success', 'error', 'crashed', 'canceled']);
 
-module.exports = { FINAL, SimulatorProcess, dbTime, log, prepare, startN8n, stopAll, stopN8n };
+module.exports = { FINAL, SimulatorProcess, dbTime, prepare, startN8n, stopAll, stopN8n };

@@ -17,13 +17,14 @@
 
 const fs = require('fs');
 const path = require('path');
-const { spawn } = require('child_process');
 
+const { SimulatorProcess } = require('../test/e2e/lib/sim');
 const {
 	QUICK,
 	ROOT,
 	API_KEY,
 	arg,
+	log,
 	machine,
 	median,
 	percentile,
@@ -61,8 +62,6 @@ const TARGETS = {
 	batchRatio: 1.3,
 	memoryGrowthMB: 40,
 };
-
-const log = (message) => process.stderr.write(`[bench] ${message}\n`);
 
 // -- Latency --------------------------------------------------------------------------------------
 
@@ -200,37 +199,14 @@ async function batch() {
 
 // -- Memory ---------------------------------------------------------------------------------------
 
-function startSimulatorProcess(args) {
-	return new Promise((resolve, reject) => {
-		const child = spawn(process.execPath, [path.join(ROOT, 'test/simulator/cli.js'), ...args], {
-			stdio: ['ignore', 'pipe', 'inherit'],
-		});
-		let out = '';
-		child.stdout.on('data', (chunk) => {
-			out += chunk;
-			const line = out.split('\n')[0];
-			if (out.includes('\n'))
-				resolve({ url: JSON.parse(line).url, stop: () => child.kill('SIGTERM') });
-		});
-		child.on('error', reject);
-		child.on('exit', (code) => reject(new Error(`simulator exited ${code}`)));
-	});
-}
-
 async function memory() {
 	const { songSeconds } = PLAN.memory;
-	const sim = await startSimulatorProcess([
-		'--port',
-		'0',
-		'--api-key',
-		API_KEY,
-		'--pending-ms',
-		'50',
-		'--render-ms',
-		'200',
-		'--audio-seconds',
-		String(songSeconds),
-	]);
+	const sim = await SimulatorProcess.start({
+		apiKey: API_KEY,
+		pendingMs: 50,
+		renderMs: 200,
+		audioSeconds: songSeconds,
+	});
 	const variants = ['streamed', 'buffered', 'inMemoryMode'];
 	const raw = [];
 	try {
@@ -249,7 +225,7 @@ async function memory() {
 			}
 		}
 	} finally {
-		sim.stop();
+		await sim.stop();
 	}
 	const byVariant = {};
 	for (const variant of variants) {

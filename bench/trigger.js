@@ -21,90 +21,51 @@ const fs = require('fs');
 const path = require('path');
 
 const { request, sleep } = require('../test/e2e/lib/util');
-const { API_KEY, LYRICS, arg } = require('./lib');
+const { credentialFile, triggerNode, webhookNode, workflow } = require('../test/e2e/lib/workflows');
+const { API_KEY, LYRICS, arg, log } = require('./lib');
 const {
 	FINAL,
 	SimulatorProcess,
 	dbTime,
-	log,
 	prepare,
 	startN8n,
 	stopAll,
 	stopN8n,
 } = require('./real-n8n');
 
-const PKG = 'n8n-nodes-piapi-diffrhythm';
-const CREDENTIAL = { id: 'benchPiApiCred02', name: 'PiAPI (simulator)', type: 'piApiApi' };
 const SECRET = 'bench-webhook-secret-5d2e';
+/** Each target's workflow holds one node, so one node id serves them all. */
+const NODE_ID = 'c1e2d1c0-0000-4000-8000-000000000001';
 
-const TARGETS = {
-	webhook: {
-		id: 'benchWfWebhook01',
-		node: 'Webhook',
-		webhookId: 'c1e2d1c0-7f3b-4c2e-9a1d-0b0000000001',
-		path: 'bench-webhook',
-		taskIdOf: (json) => json.body?.data?.task_id,
-		nodeDefinition: (t) => ({
-			name: t.node,
-			type: 'n8n-nodes-base.webhook',
-			typeVersion: 2,
-			webhookId: t.webhookId,
-			parameters: { httpMethod: 'POST', path: t.path, responseMode: 'onReceived', options: {} },
-		}),
-	},
-	trigger: {
-		id: 'benchWfTrigger01',
-		node: 'PiAPI Trigger',
-		webhookId: 'c1e2d1c0-7f3b-4c2e-9a1d-0b0000000002',
-		taskIdOf: (json) => json.task_id,
-		nodeDefinition: (t) => ({
-			name: t.node,
-			type: `${PKG}.piApiTrigger`,
-			typeVersion: 1,
-			webhookId: t.webhookId,
-			parameters: { events: ['completed', 'failed'] },
-			credentials: { piApiApi: { id: CREDENTIAL.id, name: CREDENTIAL.name } },
-		}),
-	},
-	triggerBare: {
-		id: 'benchWfTrigger02',
-		node: 'PiAPI Trigger',
-		webhookId: 'c1e2d1c0-7f3b-4c2e-9a1d-0b0000000003',
-		taskIdOf: (json) => json.task_id,
-		nodeDefinition: (t) => ({
-			name: t.node,
-			type: `${PKG}.piApiTrigger`,
-			typeVersion: 1,
-			webhookId: t.webhookId,
-			parameters: {
-				events: ['completed', 'failed'],
-				downloadAudio: false,
-				options: { confirmWithPiApi: false },
-			},
-			credentials: { piApiApi: { id: CREDENTIAL.id, name: CREDENTIAL.name } },
-		}),
-	},
-};
-for (const t of Object.values(TARGETS)) t.path ??= `${t.webhookId}/piapi`;
-if (!process.argv.includes('--with-bare')) delete TARGETS.triggerBare;
-
-function workflowOf(t) {
-	return {
-		id: t.id,
-		name: `Bench: ${t.id}`,
-		active: false,
-		settings: { executionOrder: 'v1' },
-		pinData: {},
-		nodes: [
-			{
-				id: `${t.webhookId.slice(0, 8)}-0000-4000-8000-000000000001`,
-				position: [0, 0],
-				...t.nodeDefinition(t),
-			},
-		],
-		connections: {},
-	};
+/** A receiver with its workflow id, webhook path, n8n node and where its output has the task id. */
+function target(id, node, path, taskIdOf) {
+	return { id, node: node.name, path, taskIdOf, workflow: workflow(id, `Bench: ${id}`, [node]) };
 }
+
+/** The PiAPI Trigger on `events` plus `parameters`; its production path is `<webhookId>/piapi`. */
+function triggerTarget(id, webhookId, parameters) {
+	const node = triggerNode(NODE_ID, webhookId, {
+		events: ['completed', 'failed'],
+		...parameters,
+	});
+	return target(id, node, `${webhookId}/piapi`, (json) => json.task_id);
+}
+
+const WEBHOOK_PATH = 'bench-webhook';
+const TARGETS = {
+	webhook: target(
+		'benchWfWebhook01',
+		webhookNode(NODE_ID, 'Webhook', WEBHOOK_PATH, 'c1e2d1c0-7f3b-4c2e-9a1d-0b0000000001'),
+		WEBHOOK_PATH,
+		(json) => json.body?.data?.task_id,
+	),
+	trigger: triggerTarget('benchWfTrigger01', 'c1e2d1c0-7f3b-4c2e-9a1d-0b0000000002', {}),
+	triggerBare: triggerTarget('benchWfTrigger02', 'c1e2d1c0-7f3b-4c2e-9a1d-0b0000000003', {
+		downloadAudio: false,
+		options: { confirmWithPiApi: false },
+	}),
+};
+if (!process.argv.includes('--with-bare')) delete TARGETS.triggerBare;
 
 /** Runs `fn` over `items`, `limit` at a time. */
 async function pool(items, limit, fn) {
@@ -231,10 +192,8 @@ async function main() {
 		n8n = await startN8n({
 			version,
 			tarball,
-			credentials: [
-				{ ...CREDENTIAL, data: { apiKey: API_KEY, baseUrl: sim.url, webhookSecret: SECRET } },
-			],
-			workflows: targets.map(workflowOf),
+			credentials: credentialFile({ apiKey: API_KEY, baseUrl: sim.url, webhookSecret: SECRET }),
+			workflows: targets.map((t) => t.workflow),
 			publish: targets.map((t) => t.id),
 			webhookPaths: targets.map((t) => t.path),
 		});

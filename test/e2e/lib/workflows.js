@@ -81,6 +81,19 @@ function diffRhythmNode(id, parameters) {
 	};
 }
 
+/** A PiAPI Trigger node; its production path is `<webhookId>/piapi`. */
+function triggerNode(id, webhookId, parameters) {
+	return {
+		id,
+		name: 'PiAPI Trigger',
+		type: TRIGGER,
+		typeVersion: 1,
+		webhookId,
+		parameters,
+		credentials: credentialRef(),
+	};
+}
+
 /** Every workflow of the suite; `triggerUrl` is the trigger's production URL. */
 function workflows({ triggerUrl }) {
 	return [
@@ -104,15 +117,10 @@ function workflows({ triggerUrl }) {
 		]),
 		// 2a: the PiAPI Trigger, receiving the callbacks of 2b.
 		workflow(IDS.trigger, 'E2E: PiAPI Trigger', [
-			{
-				id: 'b0000000-0000-4000-8000-000000000001',
-				name: 'PiAPI Trigger',
-				type: TRIGGER,
-				typeVersion: 1,
-				webhookId: TRIGGER_WEBHOOK_ID,
-				parameters: { events: ['completed', 'failed'], downloadAudio: true },
-				credentials: credentialRef(),
-			},
+			triggerNode('b0000000-0000-4000-8000-000000000001', TRIGGER_WEBHOOK_ID, {
+				events: ['completed', 'failed'],
+				downloadAudio: true,
+			}),
 		]),
 		// 2b: Webhook -> Generate with the trigger's production URL as callback.
 		workflow(IDS.callback, 'E2E: generate with callback', [
@@ -152,5 +160,10 @@ module.exports = {
 	TRIGGER_PATH,
 	TRIGGER_WEBHOOK_ID,
 	credentialFile,
+	// Node and workflow builders, also used by the benchmarks' real-n8n workflows.
+	diffRhythmNode,
+	triggerNode,
+	webhookNode,
+	workflow,
 	workflows,
 };
