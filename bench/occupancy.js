@@ -14,8 +14,6 @@
  */
 'use strict';
 
-const fs = require('fs');
-
 const { request, sleep } = require('../test/e2e/lib/util');
 const {
 	credentialFile,
@@ -29,9 +27,9 @@ const {
 	SimulatorProcess,
 	dbTime,
 	prepare,
+	runScript,
 	startN8n,
-	stopAll,
-	stopN8n,
+	tearDown,
 } = require('./real-n8n');
 
 const STALL_MS = 30_000;
@@ -176,15 +174,8 @@ async function main() {
 		}
 		process.stdout.write(`${JSON.stringify({ version, songs, seconds, limit, runs: results })}\n`);
 	} finally {
-		await Promise.all(instances.map((n8n) => stopN8n(n8n)));
-		await sim.stop();
-		await stopAll();
-		fs.rmSync(packed.dir, { recursive: true, force: true });
+		await tearDown({ instances, sim, packed });
 	}
 }
 
-main().catch(async (error) => {
-	console.error(error);
-	await stopAll();
-	process.exit(1);
-});
+runScript(main);

@@ -75,4 +75,24 @@ function dbTime(value) {
 
 const FINAL = new Set(['success', 'error', 'crashed', 'canceled']);
 
-module.exports = { FINAL, SimulatorProcess, dbTime, prepare, startN8n, stopAll, stopN8n };
+/**
+ * Stops what a real-n8n benchmark started (its n8n instances, the simulator, any other process
+ * it started) and removes the packed package.
+ */
+async function tearDown({ instances, sim, packed }) {
+	await Promise.all(instances.map((n8n) => stopN8n(n8n)));
+	await sim.stop();
+	await stopAll();
+	fs.rmSync(packed.dir, { recursive: true, force: true });
+}
+
+/** Runs a benchmark script's `main`; on failure stops every process it started and exits 1. */
+function runScript(main) {
+	main().catch(async (error) => {
+		console.error(error);
+		await stopAll();
+		process.exit(1);
+	});
+}
+
+module.exports = { FINAL, SimulatorProcess, dbTime, prepare, runScript, startN8n, tearDown };

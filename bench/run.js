@@ -315,7 +315,6 @@ async function trigger() {
 			String(runs),
 			...(withBare || process.argv.includes('--with-bare') ? ['--with-bare'] : []),
 		]);
-		if (raw.missing) return { error: raw.missing };
 		const targets = Object.keys(raw.runs[0]);
 		const byTarget = {};
 		for (const name of targets) {

@@ -17,9 +17,6 @@
  */
 'use strict';
 
-const fs = require('fs');
-const path = require('path');
-
 const { request, sleep } = require('../test/e2e/lib/util');
 const { credentialFile, triggerNode, webhookNode, workflow } = require('../test/e2e/lib/workflows');
 const { API_KEY, LYRICS, arg, log } = require('./lib');
@@ -28,9 +25,9 @@ const {
 	SimulatorProcess,
 	dbTime,
 	prepare,
+	runScript,
 	startN8n,
-	stopAll,
-	stopN8n,
+	tearDown,
 } = require('./real-n8n');
 
 const SECRET = 'bench-webhook-secret-5d2e';
@@ -166,19 +163,6 @@ async function main() {
 	const runs = Number(arg('runs', '3'));
 	const packed = await prepare(version);
 	const { tarball } = packed;
-	const hasTrigger = (() => {
-		const manifest = JSON.parse(
-			fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8'),
-		);
-		return (manifest.n8n.nodes || []).some((file) => /PiApiTrigger\.node\.js$/.test(file));
-	})();
-	if (!hasTrigger) {
-		fs.rmSync(packed.dir, { recursive: true, force: true });
-		process.stdout.write(
-			`${JSON.stringify({ missing: 'the package has no PiAPI Trigger node' })}\n`,
-		);
-		return;
-	}
 	const sim = await SimulatorProcess.start({
 		apiKey: API_KEY,
 		renderMs: 100,
@@ -233,15 +217,8 @@ async function main() {
 		};
 		process.stdout.write(`${JSON.stringify({ version, inFlight, ...results })}\n`);
 	} finally {
-		if (n8n) await stopN8n(n8n);
-		await sim.stop();
-		await stopAll();
-		fs.rmSync(packed.dir, { recursive: true, force: true });
+		await tearDown({ instances: n8n ? [n8n] : [], sim, packed });
 	}
 }
 
-main().catch(async (error) => {
-	console.error(error);
-	await stopAll();
-	process.exit(1);
-});
+runScript(main);
