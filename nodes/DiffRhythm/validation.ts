@@ -1,6 +1,8 @@
 import { z } from 'zod';
 
 import { extensionOf } from '../shared/audio';
+import { normaliseTimestamp } from './lyrics/lrc';
+import { timePlainLyrics } from './lyrics/timing';
 import {
 	REFERENCE_AUDIO_FORMATS,
 	TASK_TYPE_SECONDS,
@@ -53,7 +55,8 @@ export function checkLyrics(
 	let previous: { seconds: number; line: number } | undefined;
 	lyrics.split(/\r\n|\r|\n/).forEach((raw, index) => {
 		const lineNumber = index + 1;
-		const line = raw.trim();
+		// Near-misses such as [00:10] or [0:10.500] are rewritten as [mm:ss.xx] first.
+		const line = normaliseTimestamp(raw.trim());
 		if (line === '') return;
 		const match = LRC_LINE.exec(line);
 		if (!match) {
@@ -96,6 +99,24 @@ export function checkLyrics(
 	return { text: kept.join('\n'), lines, problems };
 }
 
+/** What the Lyrics Format field says the Lyrics are. */
+export type LyricsFormat = 'lrc' | 'plain';
+
+/**
+ * The lyrics to send, whatever their format: LRC is checked as it is; plain text is timed first
+ * (lyrics/timing.ts), unless it already starts with a timestamp, then it is checked as LRC.
+ */
+export function prepareLyrics(
+	lyrics: string,
+	format: LyricsFormat,
+	taskType: DiffRhythmTaskType,
+): { text: string; lines: LyricLine[]; problems: string[] } {
+	if (format !== 'plain') return checkLyrics(lyrics, taskType);
+	const timed = timePlainLyrics(lyrics, taskType);
+	if (timed.kind === 'problem') return { text: '', lines: [], problems: [timed.problem] };
+	return checkLyrics(timed.kind === 'timed' ? timed.lyrics.lrc : lyrics, taskType);
+}
+
 function isHttpUrl(value: string): boolean {
 	try {
 		const url = new URL(value);
@@ -112,6 +133,7 @@ export const generateInputSchema = z
 			errorMap: () => ({ message: 'must be Base or Full' }),
 		}),
 		lyrics: z.string({ invalid_type_error: 'must be text' }),
+		lyricsFormat: z.enum(['lrc', 'plain']).default('lrc'),
 		stylePrompt: z.string({ invalid_type_error: 'must be text' }).transform((s) => s.trim()),
 		referenceAudio: z.enum(['none', 'url', 'binary'], {
 			errorMap: () => ({ message: 'must be None, URL or Binary' }),
@@ -120,7 +142,7 @@ export const generateInputSchema = z
 		callbackUrl: z.string().transform((s) => s.trim()),
 	})
 	.superRefine((input, ctx) => {
-		const { problems, lines } = checkLyrics(input.lyrics, input.taskType);
+		const { problems, lines } = prepareLyrics(input.lyrics, input.lyricsFormat, input.taskType);
 		for (const message of problems) ctx.addIssue({ code: 'custom', path: ['lyrics'], message });
 		if (input.referenceAudio === 'url') {
 			if (!isHttpUrl(input.referenceAudioUrl)) {

@@ -71,10 +71,10 @@ describe('Generate', () => {
 
 describe('bad input costs nothing', () => {
 	it('stops on a malformed lyric line, naming the field, the line and the item, before any POST', async () => {
-		const result = await runNode(sim, { ...generate, lyrics: '[00:05.00] fine\n[0:09.5] broken' });
+		const result = await runNode(sim, { ...generate, lyrics: '[00:05.00] fine\n[0:9.5] broken' });
 		expect(result.status).toBe('error');
 		expect(result.error?.message).toBe(
-			'Lyrics: line 2: "[0:09.5] broken" has a timestamp in the wrong format; write it as [mm:ss.xx], e.g. [00:10.00]',
+			'Lyrics: line 2: "[0:9.5] broken" has a timestamp in the wrong format; write it as [mm:ss.xx], e.g. [00:10.00]',
 		);
 		expect(result.error?.description).toContain('Nothing was sent to PiAPI');
 		expect(result.error?.context?.itemIndex).toBe(0);

@@ -31,8 +31,8 @@ describe('checkLyrics', () => {
 	});
 
 	it.each([
-		['[0:10.5] short time', 'line 1: "[0:10.5] short time" has a timestamp in the wrong format'],
-		['[00:10.000] three decimals', 'has a timestamp in the wrong format; write it as [mm:ss.xx]'],
+		['[0:1.5] one-digit seconds', 'line 1: "[0:1.5] one-digit seconds" has a timestamp in the wrong format'],
+		['[00:10:00] colon before hundredths', 'has a timestamp in the wrong format; write it as [mm:ss.xx]'],
 		['[verse]', 'line 1: "[verse]" is a section tag'],
 		['no timestamp here', 'line 1: "no timestamp here" does not start with a [mm:ss.xx] timestamp'],
 		['[00:75.00] too many seconds', 'has 75 seconds; seconds must be below 60'],

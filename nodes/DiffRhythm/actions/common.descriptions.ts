@@ -2,6 +2,24 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { OutputOptions } from '../../shared/output';
 
+/** The Lyrics field, one per Lyrics Format: same parameter, with help for what that format needs. */
+function lyricsField(
+	format: 'lrc' | 'plain',
+	placeholder: string,
+	description: string,
+): INodeProperties {
+	return {
+		displayName: 'Lyrics',
+		name: 'lyrics',
+		type: 'string',
+		typeOptions: { rows: 8 },
+		default: '',
+		placeholder,
+		description,
+		displayOptions: { show: { lyricsFormat: [format] } },
+	};
+}
+
 /** Song fields shared by Generate and Generate and Wait. */
 export const songFields: INodeProperties[] = [
 	{
@@ -24,15 +42,35 @@ export const songFields: INodeProperties[] = [
 		description: 'Length of the song. Both cost the same at PiAPI.',
 	},
 	{
-		displayName: 'Lyrics',
-		name: 'lyrics',
-		type: 'string',
-		typeOptions: { rows: 8 },
-		default: '',
-		placeholder: '[00:10.00] First line of the song\n[00:17.00] Second line',
-		description:
-			'LRC lyrics: one line per lyric, each starting with its time as [mm:ss.xx]. Times must increase and stay within the song. Leave empty for an instrumental.',
+		displayName: 'Lyrics Format',
+		name: 'lyricsFormat',
+		type: 'options',
+		options: [
+			{
+				name: 'Timed (LRC)',
+				value: 'lrc',
+				description: 'Every line starts with its time, [mm:ss.xx]; sent as written',
+			},
+			{
+				name: 'Plain Text, Timed for You',
+				value: 'plain',
+				description:
+					'One sung line per line; the node times each line by its syllables. Headers such as [Chorus] and blank lines become pauses.',
+			},
+		],
+		default: 'lrc',
+		description: 'How the Lyrics are written',
 	},
+	lyricsField(
+		'lrc',
+		'[00:10.00] First line of the song\n[00:17.00] Second line',
+		'LRC lyrics: one line per lyric, each starting with its time as [mm:ss.xx]. Times must increase and stay within the song. Leave empty for an instrumental.',
+	),
+	lyricsField(
+		'plain',
+		'[Verse]\nCity lights are calling me home\nEvery street a song I know\n\n[Chorus]\n…',
+		'One sung line per line, 8-15 syllables each, English or Chinese. Section headers ([Verse 1], Chorus:, (Instrumental)) and blank lines become short pauses. A Base song holds about 10 lines, a Full song about 35. Leave empty for an instrumental.',
+	),
 	{
 		displayName: 'Style Prompt',
 		name: 'stylePrompt',

@@ -12,7 +12,7 @@ import type { CreateTaskBody, PiApiTask, WebhookConfig } from '../../shared/inte
 import { mapWithConcurrency } from '../../shared/sleep';
 import { createTask } from '../../shared/api';
 import { asNodeError, isError, type Step } from './types';
-import { checkLyrics, FIELD_LABELS, firstIssue, generateInputSchema } from '../validation';
+import { FIELD_LABELS, firstIssue, generateInputSchema, prepareLyrics } from '../validation';
 
 async function referenceAudioData(this: IExecuteFunctions, itemIndex: number): Promise<string> {
 	const property = this.getNodeParameter(
@@ -64,6 +64,7 @@ export async function buildCreateTaskBody(
 	const parsed = generateInputSchema.safeParse({
 		taskType: this.getNodeParameter('taskType', itemIndex),
 		lyrics: this.getNodeParameter('lyrics', itemIndex, ''),
+		lyricsFormat: this.getNodeParameter('lyricsFormat', itemIndex, 'lrc'),
 		stylePrompt: this.getNodeParameter('stylePrompt', itemIndex, ''),
 		referenceAudio: this.getNodeParameter('referenceAudio', itemIndex, 'none'),
 		referenceAudioUrl: this.getNodeParameter('referenceAudioUrl', itemIndex, ''),
@@ -84,7 +85,7 @@ export async function buildCreateTaskBody(
 		model: DIFFRHYTHM_MODEL,
 		task_type: input.taskType,
 		input: {
-			lyrics: checkLyrics(input.lyrics, input.taskType).text,
+			lyrics: prepareLyrics(input.lyrics, input.lyricsFormat, input.taskType).text,
 			style_prompt: input.stylePrompt,
 			style_audio: styleAudio,
 		},

@@ -1,0 +1,282 @@
+import { TASK_TYPE_SECONDS, type DiffRhythmTaskType } from '../../shared/constants';
+import { formatTimestamp } from './lrc';
+import { lineSyllables } from './syllables';
+
+/**
+ * Timing of plain lyrics, the way DiffRhythm wants them (upstream `infer_utils.py`, and PiAPI's
+ * own example): each sung line starts at its `[mm:ss.xx]`, after an instrumental intro and ending
+ * before an outro. Each line gets time in proportion to its syllables, bounded on both sides:
+ * too short a gap makes DiffRhythm skip words, too long makes it repeat them.
+ */
+export const TIMING = {
+	/** PiAPI's example lyrics start at 00:10. */
+	introSeconds: 10,
+	/** Room left after the last line: it still has to be sung, then the song ends. */
+	outroSeconds: { 'txt2audio-base': 8, 'txt2audio-full': 15 } as Record<DiffRhythmTaskType, number>,
+	/** PiAPI's example paces about 7 s per line of about 14 syllables: 0.45 s each, plus a breath. */
+	secondsPerSyllable: 0.45,
+	breathSeconds: 0.7,
+	minLineSeconds: 3.5,
+	maxLineSeconds: 10,
+	/** When the text is long, lines may be sung up to this much faster, and no shorter than: */
+	fastestPace: 0.75,
+	minFastLineSeconds: 2.5,
+	/** A single line longer than this is a paragraph, not something one can sing in 10 s. */
+	maxLineSyllables: 30,
+	/** Pauses for blank lines, section headers and instrumental breaks (merged when adjacent). */
+	pauseSeconds: { blank: 1.5, section: 2, instrumental: 5 },
+} as const;
+
+export type PauseKind = keyof typeof TIMING.pauseSeconds;
+
+/** One line of plain lyrics as the timing sees it (`line` is 1-based, as editors count). */
+export type PlainLine =
+	| { kind: 'lyric'; line: number; text: string; syllables: number }
+	| { kind: 'pause'; line: number; pause: PauseKind };
+
+/** One line of the LRC the node made. */
+export interface TimedLine {
+	seconds: number;
+	text: string;
+	/** Line in the plain input; absent for the closing empty line of a Base song. */
+	line?: number;
+}
+
+export interface TimedLyrics {
+	/** The LRC to send: `[mm:ss.xx] text` lines. Empty for lyrics without a sung line. */
+	lrc: string;
+	lines: TimedLine[];
+	syllables: number;
+	/** How much faster than the natural pace the lines are sung (1 = natural). */
+	pace: number;
+}
+
+export type TimingResult =
+	| { kind: 'timed'; lyrics: TimedLyrics }
+	/** The lyrics already start with a timestamp: they are LRC and are checked as such. */
+	| { kind: 'alreadyTimed' }
+	| { kind: 'problem'; problem: string };
+
+const SECTION_WORDS =
+	'intro|verse|pre-?chorus|chorus|post-?chorus|refrain|hook|bridge|middle 8|outro|coda|ending|end|tag|' +
+	'final chorus|spoken|rap|ad-?libs?|repeat|[x×]\\s?\\d|' +
+	'前奏|引子|主歌|导歌|预副歌|副歌|桥段|过渡|结尾|尾声|尾奏|独白|说唱';
+const INSTRUMENTAL_WORDS =
+	'instrumental|inst|solo|guitar solo|piano solo|interlude|break|breakdown|drop|build-?up|music|' +
+	'间奏|纯音乐|独奏|器乐';
+/** A header's text starts with a section word, followed by nothing, a number or a separator. */
+const KEYWORD = new RegExp(
+	`^(?:(${INSTRUMENTAL_WORDS})|(${SECTION_WORDS}))(?=$|[\\s\\d:：,，.\\-–—(（/]|[^\\x00-\\x7f])`,
+	'i',
+);
+/** A bare header line: only a section word, maybe numbered ("Verse 2") or repeated ("Chorus x2"). */
+const BARE_HEADER = new RegExp(
+	`^(?:(${INSTRUMENTAL_WORDS})|(${SECTION_WORDS}))(?:\\s*\\d{1,2})?(?:\\s*[x×]\\s?\\d)?$`,
+	'i',
+);
+/** Words that make a parenthesised line an instrumental break wherever they stand in it. */
+const INSTRUMENTAL_BREAK = /instrumental|solo|interlude|间奏|纯音乐/i;
+const TIMESTAMP_START = /^\[\s*\d{1,3}\s*:\s*\d{1,2}/;
+
+/** Markdown emphasis and heading marks that models put around headers (`**[Chorus]**`, `## Verse`). */
+function stripMarkup(line: string): string {
+	return line
+		.replace(/^#{1,6}\s+/, '')
+		.replace(/^(\*\*|__|\*|_)(.*)\1$/, '$2')
+		.trim();
+}
+
+function keywordKind(text: string): PauseKind | undefined {
+	const match = KEYWORD.exec(text.trim());
+	if (!match) return undefined;
+	return match[1] ? 'instrumental' : 'section';
+}
+
+/**
+ * Whether a line is a section header, and which pause it is: `[Verse 1]`, `【副歌】`, `Chorus:`,
+ * `Verse 2`, `(Instrumental)`, `**Bridge**`. A whole-line `[...]` is always a header (DiffRhythm
+ * would drop it anyway); a parenthesised line only when it is nothing but a section name or
+ * names an instrumental part, because `(ooh, ooh)` or `(break my heart)` is sung.
+ */
+export function headerOf(raw: string): PauseKind | undefined {
+	const line = stripMarkup(raw);
+	if (TIMESTAMP_START.test(line)) return undefined;
+	const bracketed = /^(?:\[([^\]]*)\]|【([^】]*)】)$/.exec(line);
+	if (bracketed) return keywordKind(bracketed[1] ?? bracketed[2]) ?? 'section';
+	const parenthesised = /^[(（]([^)）]*)[)）]$/.exec(line);
+	if (parenthesised) {
+		const inside = parenthesised[1].trim();
+		if (INSTRUMENTAL_BREAK.test(inside)) return 'instrumental';
+		const bare = BARE_HEADER.exec(inside);
+		return bare ? (bare[1] ? 'instrumental' : 'section') : undefined;
+	}
+	const labelled = /^([^:：]{1,30})[:：]$/.exec(line);
+	if (labelled) return keywordKind(labelled[1]);
+	const bare = BARE_HEADER.exec(line);
+	if (bare) return bare[1] ? 'instrumental' : 'section';
+	return undefined;
+}
+
+/**
+ * Plain lyrics as lyric lines and pauses; adjacent pauses merge into the longest, and pauses
+ * before the first and after the last sung line are dropped (the intro and outro cover them).
+ */
+export function parsePlainLyrics(text: string): PlainLine[] {
+	const parsed: PlainLine[] = [];
+	text.split(/\r\n|\r|\n/).forEach((raw, index) => {
+		const line = index + 1;
+		const trimmed = raw.trim();
+		const pause: PauseKind | undefined = trimmed === '' ? 'blank' : headerOf(trimmed);
+		if (pause) {
+			const previous = parsed[parsed.length - 1];
+			if (!previous) return;
+			if (previous.kind === 'pause') {
+				if (TIMING.pauseSeconds[pause] > TIMING.pauseSeconds[previous.pause]) previous.pause = pause;
+				return;
+			}
+			parsed.push({ kind: 'pause', line, pause });
+			return;
+		}
+		const sung = trimmed.replace(/\s+/g, ' ');
+		parsed.push({ kind: 'lyric', line, text: sung, syllables: lineSyllables(sung) });
+	});
+	while (parsed.length && parsed[parsed.length - 1].kind === 'pause') parsed.pop();
+	return parsed;
+}
+
+function clock(seconds: number): string {
+	const whole = Math.round(seconds);
+	return `${Math.floor(whole / 60)}:${String(whole % 60).padStart(2, '0')}`;
+}
+
+const TASK_NAMES: Record<DiffRhythmTaskType, string> = {
+	'txt2audio-base': 'Base (1:35)',
+	'txt2audio-full': 'Full (4:45)',
+};
+
+/** Seconds from the intro to the outro: where sung lines can go. */
+export function lyricWindow(taskType: DiffRhythmTaskType): { from: number; to: number } {
+	return {
+		from: TIMING.introSeconds,
+		to: TASK_TYPE_SECONDS[taskType] - TIMING.outroSeconds[taskType],
+	};
+}
+
+function naturalSeconds(syllables: number): number {
+	return Math.min(
+		TIMING.maxLineSeconds,
+		Math.max(TIMING.minLineSeconds, syllables * TIMING.secondsPerSyllable + TIMING.breathSeconds),
+	);
+}
+
+/** The shortest each line may get at the fastest pace. */
+function fastestSeconds(syllables: number): number {
+	return Math.max(TIMING.minFastLineSeconds, naturalSeconds(syllables) * TIMING.fastestPace);
+}
+
+function tooLong(
+	lyrics: Array<Extract<PlainLine, { kind: 'lyric' }>>,
+	taskType: DiffRhythmTaskType,
+	fastest: number,
+): string {
+	const { from, to } = lyricWindow(taskType);
+	const available = to - from;
+	const syllables = lyrics.reduce((sum, line) => sum + line.syllables, 0);
+	const natural = lyrics.reduce((sum, line) => sum + naturalSeconds(line.syllables), 0);
+	// How many lines of this length fit at the natural pace: what to cut to for a good song.
+	const fit = Math.max(1, Math.floor((lyrics.length * available) / natural));
+	const advice =
+		taskType === 'txt2audio-base'
+			? `Choose Task Type "${TASK_NAMES['txt2audio-full']}" (${clock(lyricWindow('txt2audio-full').to - TIMING.introSeconds)} for lyrics), or cut the lyrics to about ${fit} lines`
+			: `Cut the lyrics to about ${fit} lines, or split them into two songs`;
+	return (
+		`too long for a ${TASK_NAMES[taskType]} song: ${lyrics.length} lines with ${syllables} syllables need about ${clock(natural)} of singing ` +
+		`(${clock(fastest)} at the fastest pace), but the song has ${clock(available)} for lyrics (from ${clock(from)} to ${clock(to)}). ${advice}.`
+	);
+}
+
+/**
+ * Times plain lyrics for a task type. Lines start at the intro and follow each other at their
+ * natural pace (pauses included); when that does not fit before the outro, pauses are dropped and
+ * then the lines are sung faster, down to `TIMING.fastestPace`; beyond that it is a problem with
+ * the numbers. For Base songs a closing empty line is added: upstream drops the last line of a
+ * 95 s song, and an empty one is what it can spare.
+ */
+export function timePlainLyrics(text: string, taskType: DiffRhythmTaskType): TimingResult {
+	const parsed = parsePlainLyrics(text);
+	const lyrics = parsed.filter(
+		(line): line is Extract<PlainLine, { kind: 'lyric' }> => line.kind === 'lyric',
+	);
+	if (lyrics.length === 0) return { kind: 'timed', lyrics: { lrc: '', lines: [], syllables: 0, pace: 1 } };
+	if (TIMESTAMP_START.test(lyrics[0].text)) return { kind: 'alreadyTimed' };
+	for (const line of lyrics) {
+		if (TIMESTAMP_START.test(line.text)) {
+			return {
+				kind: 'problem',
+				problem: `line ${line.line}: "${line.text.slice(0, 40)}" starts with a timestamp, but the lyrics before it are plain text; remove the timestamps (plain text is timed for you) or time every line and choose Lyrics Format "Timed (LRC)"`,
+			};
+		}
+		if (line.syllables > TIMING.maxLineSyllables) {
+			return {
+				kind: 'problem',
+				problem: `line ${line.line} has ${line.syllables} syllables, more than one sung line can hold (at most ${TIMING.maxLineSyllables}); break it into lines of about 8-15 syllables`,
+			};
+		}
+	}
+
+	const { from, to } = lyricWindow(taskType);
+	const available = to - from;
+	const natural = lyrics.map((line) => naturalSeconds(line.syllables));
+	const sung = natural.reduce((sum, seconds) => sum + seconds, 0);
+	const paused = parsed.reduce(
+		(sum, line) => (line.kind === 'pause' ? sum + TIMING.pauseSeconds[line.pause] : sum),
+		0,
+	);
+	let durations = natural;
+	let keepPauses = true;
+	let pace = 1;
+	if (sung + paused > available) {
+		keepPauses = false;
+		if (sung > available) {
+			pace = sung / available;
+			durations = lyrics.map((line) =>
+				Math.max(fastestSeconds(line.syllables), naturalSeconds(line.syllables) / pace),
+			);
+			const fastest = lyrics.reduce((sum, line) => sum + fastestSeconds(line.syllables), 0);
+			if (fastest > available) return { kind: 'problem', problem: tooLong(lyrics, taskType, fastest) };
+			// The floor may have lengthened short lines: spread what is left over the others.
+			const total = durations.reduce((sum, seconds) => sum + seconds, 0);
+			if (total > available) {
+				const squeeze = (available - fastest) / (total - fastest);
+				durations = lyrics.map((line, index) => {
+					const floor = fastestSeconds(line.syllables);
+					return floor + (durations[index] - floor) * squeeze;
+				});
+			}
+		}
+	}
+
+	const lines: TimedLine[] = [];
+	let at = from;
+	let lyricIndex = 0;
+	for (const entry of parsed) {
+		if (entry.kind === 'pause') {
+			if (keepPauses) at += TIMING.pauseSeconds[entry.pause];
+			continue;
+		}
+		lines.push({ seconds: Math.round(at * 100) / 100, text: entry.text, line: entry.line });
+		at += durations[lyricIndex++];
+	}
+	if (taskType === 'txt2audio-base') lines.push({ seconds: Math.round(at * 100) / 100, text: '' });
+	return {
+		kind: 'timed',
+		lyrics: {
+			lrc: lines
+				.map((line) => `${formatTimestamp(line.seconds)}${line.text ? ` ${line.text}` : ''}`)
+				.join('\n'),
+			lines,
+			syllables: lyrics.reduce((sum, line) => sum + line.syllables, 0),
+			pace: Math.round(pace * 100) / 100,
+		},
+	};
+}

@@ -1,0 +1,69 @@
+import { timePlainLyrics } from '../../nodes/DiffRhythm/lyrics/timing';
+import { GENERATE_AND_WAIT, items, runNode, useSimulator } from './helpers';
+
+const sim = useSimulator({ pendingMs: 50, renderMs: 300, audioSeconds: 1 });
+
+const PLAIN = `[Verse 1]
+City lights are calling me home
+Every street a song I know
+
+Chorus:
+Sing it loud and never let the morning find us sleeping`;
+
+function expectedLrc(text: string, taskType: 'txt2audio-base' | 'txt2audio-full'): string {
+	const result = timePlainLyrics(text, taskType);
+	if (result.kind !== 'timed') throw new Error(result.kind);
+	return result.lyrics.lrc;
+}
+
+describe('Lyrics Format "Plain Text, Timed for You"', () => {
+	it('sends timed LRC and shows it in the output (input.lyrics)', async () => {
+		const result = await runNode(sim, { ...GENERATE_AND_WAIT, lyricsFormat: 'plain', lyrics: PLAIN });
+		expect(result.status).toBe('success');
+		const lrc = expectedLrc(PLAIN, 'txt2audio-base');
+		expect(lrc.split('\n')[0]).toBe('[00:10.00] City lights are calling me home');
+		const posts = sim.posts();
+		expect(posts).toHaveLength(1);
+		expect(posts[0].body.input.lyrics).toBe(lrc);
+		const [item] = result.output('DiffRhythm')!;
+		expect(item.json.status).toBe('completed');
+		expect((item.json.input as { lyrics: string }).lyrics).toBe(lrc);
+	});
+
+	it('times per item and task type (Generate, expressions per item)', async () => {
+		const result = await runNode(
+			sim,
+			{
+				operation: 'generate',
+				taskType: '={{ $json.index === 0 ? "txt2audio-base" : "txt2audio-full" }}',
+				lyricsFormat: 'plain',
+				lyrics: PLAIN,
+				stylePrompt: 'pop',
+			},
+			{ items: items(2) },
+		);
+		expect(result.status).toBe('success');
+		const sent = sim.posts().map((post) => post.body.input.lyrics);
+		expect(sent).toEqual([expectedLrc(PLAIN, 'txt2audio-base'), expectedLrc(PLAIN, 'txt2audio-full')]);
+		// Only the Base song gets the closing empty line upstream drops instead of the last one.
+		expect(sent[0]).toMatch(/\]$/);
+		expect(sent[1]).toMatch(/sleeping$/);
+	});
+
+	it('refuses too much text before any POST, with the numbers and what to do', async () => {
+		const long = Array.from({ length: 24 }, () => 'Every single night I dream of you and me').join('\n');
+		const result = await runNode(sim, { ...GENERATE_AND_WAIT, lyricsFormat: 'plain', lyrics: long });
+		expect(result.status).toBe('error');
+		expect(result.error?.message).toMatch(
+			/^Lyrics: too long for a Base \(1:35\) song: 24 lines with \d+ syllables need about \d:\d\d of singing .* Choose Task Type "Full \(4:45\)" .* or cut the lyrics to about \d+ lines\.$/,
+		);
+		expect(result.error?.description).toContain('Nothing was sent to PiAPI');
+		expect(sim.posts()).toHaveLength(0);
+	});
+
+	it('leaves existing workflows (no Lyrics Format) on LRC, normalising almost-right timestamps', async () => {
+		const result = await runNode(sim, { ...GENERATE_AND_WAIT, lyrics: '[00:10] one\n[0:17.5] two' });
+		expect(result.status).toBe('success');
+		expect(sim.posts()[0].body.input.lyrics).toBe('[00:10.00] one\n[00:17.50] two');
+	});
+});

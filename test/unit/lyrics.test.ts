@@ -1,0 +1,276 @@
+import { formatTimestamp, normaliseTimestamp } from '../../nodes/DiffRhythm/lyrics/lrc';
+import { lineSyllables, wordSyllables } from '../../nodes/DiffRhythm/lyrics/syllables';
+import {
+	headerOf,
+	lyricWindow,
+	TIMING,
+	timePlainLyrics,
+	type TimedLyrics,
+} from '../../nodes/DiffRhythm/lyrics/timing';
+import {
+	checkLyrics,
+	firstIssue,
+	generateInputSchema,
+	prepareLyrics,
+} from '../../nodes/DiffRhythm/validation';
+import type { DiffRhythmTaskType } from '../../nodes/shared/constants';
+
+function timed(text: string, taskType: DiffRhythmTaskType = 'txt2audio-base'): TimedLyrics {
+	const result = timePlainLyrics(text, taskType);
+	if (result.kind !== 'timed') throw new Error(`not timed: ${JSON.stringify(result)}`);
+	return result.lyrics;
+}
+
+function problemOf(text: string, taskType: DiffRhythmTaskType = 'txt2audio-base'): string {
+	const result = timePlainLyrics(text, taskType);
+	if (result.kind !== 'problem') throw new Error(`no problem: ${JSON.stringify(result)}`);
+	return result.problem;
+}
+
+/** Gaps between the starts of consecutive lines, in seconds. */
+function gaps(lyrics: TimedLyrics): number[] {
+	return lyrics.lines.slice(1).map((line, index) => line.seconds - lyrics.lines[index].seconds);
+}
+
+const SONG = `[Verse 1]
+City lights are calling me home
+Every street a song I know
+I keep on walking through the rain tonight
+
+[Chorus]
+Sing it loud
+Sing it loud and never let the morning find us sleeping`;
+
+describe('syllables', () => {
+	it.each([
+		['home', 1],
+		['calling', 2],
+		['beautiful', 3],
+		['cosmos', 2],
+		['drifting', 2],
+		['Way’s', 1],
+		['2024', 4],
+	])('%s has %d', (word, count) => {
+		expect(wordSyllables(word)).toBe(count);
+	});
+
+	it('counts English lines by word and Chinese lines by character', () => {
+		// PiAPI's own example line: 13 sung syllables.
+		expect(lineSyllables("Drifting through the Milky Way's glow, stars hum low and bright")).toBe(13);
+		expect(lineSyllables('月光洒满窗台')).toBe(6);
+		expect(lineSyllables('我们一起 sing along')).toBe(7);
+		expect(lineSyllables('，。！')).toBe(0);
+	});
+});
+
+describe('headerOf', () => {
+	it.each([
+		['[Verse 1]', 'section'],
+		['[Chorus]', 'section'],
+		['[Verse 2: female vocals]', 'section'],
+		['Chorus:', 'section'],
+		['Pre-Chorus:', 'section'],
+		['Verse 2', 'section'],
+		['Chorus x2', 'section'],
+		['**[Bridge]**', 'section'],
+		['## Outro', 'section'],
+		['【副歌】', 'section'],
+		['副歌：', 'section'],
+		['(Instrumental)', 'instrumental'],
+		['(Guitar solo)', 'instrumental'],
+		['[Instrumental break]', 'instrumental'],
+		['Interlude:', 'instrumental'],
+		['（间奏）', 'instrumental'],
+	])('%s is a %s header', (line, kind) => {
+		expect(headerOf(line)).toBe(kind);
+	});
+
+	it.each(['(ooh, ooh)', '(break my heart)', 'Chorus of angels sing tonight', 'I verse the world', '[00:10.00]'])(
+		'%s is not a header',
+		(line) => {
+			expect(headerOf(line)).toBeUndefined();
+		},
+	);
+});
+
+describe('timePlainLyrics', () => {
+	it('times English lines after the intro, in proportion to their syllables, headers and blank lines as pauses', () => {
+		const lyrics = timed(SONG);
+		expect(lyrics.lines.map((line) => line.text)).toEqual([
+			'City lights are calling me home',
+			'Every street a song I know',
+			'I keep on walking through the rain tonight',
+			'Sing it loud',
+			'Sing it loud and never let the morning find us sleeping',
+			'',
+		]);
+		expect(lyrics.lines.map((line) => line.line)).toEqual([2, 3, 4, 7, 8, undefined]);
+		expect(lyrics.lines[0].seconds).toBe(TIMING.introSeconds);
+		const [home, street, rain, loud, morning] = gaps(lyrics);
+		// 8 syllables: about 4 s; 10 syllables: longer.
+		expect(home).toBeCloseTo(8 * 0.45 + 0.7, 1);
+		expect(street).toBeGreaterThanOrEqual(TIMING.minLineSeconds);
+		// The blank line and [Chorus] merge into one section pause after the third line.
+		expect(rain).toBeCloseTo(10 * 0.45 + 0.7 + TIMING.pauseSeconds.section, 1);
+		// Three syllables still get the shortest gap; 14 get about 7 s, like PiAPI's example.
+		expect(loud).toBe(TIMING.minLineSeconds);
+		expect(morning).toBeCloseTo(7, 1);
+		expect(morning).toBeLessThanOrEqual(TIMING.maxLineSeconds);
+		expect(lyrics.lrc).toBe(
+			[
+				'[00:10.00] City lights are calling me home',
+				'[00:14.30] Every street a song I know',
+				'[00:18.60] I keep on walking through the rain tonight',
+				'[00:25.80] Sing it loud',
+				'[00:29.30] Sing it loud and never let the morning find us sleeping',
+				'[00:36.30]',
+			].join('\n'),
+		);
+		expect(lyrics.pace).toBe(1);
+	});
+
+	it('ends a Base song with an empty line, which upstream drops instead of the last sung line; not a Full song', () => {
+		expect(timed('one line only').lrc).toBe('[00:10.00] one line only\n[00:13.50]');
+		expect(timed('one line only', 'txt2audio-full').lrc).toBe('[00:10.00] one line only');
+	});
+
+	it('times Chinese lyrics one syllable per character', () => {
+		const lyrics = timed('【主歌】\n月光洒满窗台\n我在等你回来的那一天到来\n\n【副歌】\n唱吧');
+		expect(lyrics.syllables).toBe(6 + 12 + 2);
+		const [short, long] = gaps(lyrics);
+		expect(short).toBeCloseTo(Math.max(TIMING.minLineSeconds, 6 * 0.45 + 0.7), 2);
+		expect(long).toBeCloseTo(12 * 0.45 + 0.7 + TIMING.pauseSeconds.section, 2);
+		expect(lyrics.lrc.split('\n')[0]).toBe('[00:10.00] 月光洒满窗台');
+	});
+
+	it('gives an instrumental break a longer pause, and caps the gap of a long line', () => {
+		const lyrics = timed(
+			'A short line here\n(Instrumental)\nA short line here\none two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen\nend',
+		);
+		const [instrumental, , long] = gaps(lyrics);
+		expect(instrumental).toBeCloseTo(TIMING.minLineSeconds + TIMING.pauseSeconds.instrumental, 2);
+		expect(long).toBe(TIMING.maxLineSeconds);
+	});
+
+	it('sings a little faster when the lyrics almost fill the song, without pauses, and keeps every line inside it', () => {
+		const verse = 'Every single night I dream of you and me';
+		const text = Array.from({ length: 15 }, (_, i) => (i % 4 === 0 ? `[Verse]\n${verse}` : verse)).join('\n');
+		const lyrics = timed(text);
+		expect(lyrics.pace).toBeGreaterThan(1);
+		const { to } = lyricWindow('txt2audio-base');
+		const sung = lyrics.lines.filter((line) => line.text);
+		expect(sung).toHaveLength(15);
+		expect(lyrics.lines[lyrics.lines.length - 1].seconds).toBeLessThanOrEqual(to + 0.01);
+		for (const gap of gaps(lyrics)) expect(gap).toBeGreaterThanOrEqual(TIMING.minFastLineSeconds - 0.01);
+		expect(checkLyrics(lyrics.lrc, 'txt2audio-base').problems).toEqual([]);
+	});
+
+	it('refuses lyrics too long for the song with the numbers and what to do', () => {
+		const text = Array.from({ length: 20 }, (_, i) => `This is a fairly long line number ${i + 1} of it`).join('\n');
+		expect(problemOf(text)).toBe(
+			'too long for a Base (1:35) song: 20 lines with 251 syllables need about 2:07 of singing (1:35 at the fastest pace), ' +
+				'but the song has 1:17 for lyrics (from 0:10 to 1:27). Choose Task Type "Full (4:45)" (4:20 for lyrics), or cut the lyrics to about 12 lines.',
+		);
+		expect(timePlainLyrics(text, 'txt2audio-full').kind).toBe('timed');
+		const epic = Array.from({ length: 60 }, () => 'This is a fairly long line of the song again').join('\n');
+		expect(problemOf(epic, 'txt2audio-full')).toMatch(
+			/^too long for a Full \(4:45\) song: 60 lines with \d+ syllables .* the song has 4:20 for lyrics \(from 0:10 to 4:30\)\. Cut the lyrics to about \d+ lines, or split them into two songs\.$/,
+		);
+	});
+
+	it('refuses a paragraph on one line, naming the line', () => {
+		const paragraph =
+			'and then we walked along the river for hours and hours talking about everything we ever wanted to become and everyone we loved';
+		expect(problemOf(`fine line\n\n${paragraph}`)).toMatch(
+			/^line 3 has \d+ syllables, more than one sung line can hold \(at most 30\); break it into lines/,
+		);
+	});
+
+	it('returns empty lyrics for headers and blank lines only (an instrumental)', () => {
+		expect(timed('[Intro]\n\n(Instrumental)\n').lrc).toBe('');
+	});
+
+	it('leaves lyrics that start with a timestamp to the LRC check, and names a timestamp after plain lines', () => {
+		expect(timePlainLyrics('[00:10.00] already timed\n[00:17.00] yes', 'txt2audio-base')).toEqual({
+			kind: 'alreadyTimed',
+		});
+		expect(problemOf('plain line\n[00:17.00] timed line')).toContain(
+			'line 2: "[00:17.00] timed line" starts with a timestamp, but the lyrics before it are plain text',
+		);
+	});
+});
+
+describe('almost-right LRC', () => {
+	it.each([
+		['[00:10] a', '[00:10.00] a'],
+		['[0:10] a', '[00:10.00] a'],
+		['[00:10.5] a', '[00:10.50] a'],
+		['[0:10.5] a', '[00:10.50] a'],
+		['[01:02.345] a', '[01:02.34] a'],
+		['[00:59.999] a', '[00:59.99] a'],
+		['[00:10.00] a', '[00:10.00] a'],
+		['[0:1.5] a', '[0:1.5] a'],
+		['[00:10:00] a', '[00:10:00] a'],
+		['[100:00] a', '[100:00] a'],
+	])('%s becomes %s', (line, expected) => {
+		expect(normaliseTimestamp(line)).toBe(expected);
+	});
+
+	it('is normalised by the LRC check; truly wrong lines are still refused with their line number', () => {
+		const { text, problems } = checkLyrics('[00:10] one\n[0:17.5] two\n[00:24.250]three', 'txt2audio-base');
+		expect(problems).toEqual([]);
+		expect(text).toBe('[00:10.00] one\n[00:17.50] two\n[00:24.25] three');
+		expect(checkLyrics('[00:10] one\n[0:7.5] two', 'txt2audio-base').problems).toEqual([
+			'line 2: "[0:7.5] two" has a timestamp in the wrong format; write it as [mm:ss.xx], e.g. [00:10.00]',
+		]);
+		expect(checkLyrics('[0:75] one', 'txt2audio-base').problems[0]).toContain('has 75 seconds');
+	});
+
+	it('formats times as [mm:ss.xx]', () => {
+		expect(formatTimestamp(10)).toBe('[00:10.00]');
+		expect(formatTimestamp(87.456)).toBe('[01:27.46]');
+		expect(formatTimestamp(59.999)).toBe('[01:00.00]');
+	});
+});
+
+describe('Lyrics Format in the input schema', () => {
+	const base = {
+		taskType: 'txt2audio-base',
+		stylePrompt: 'pop',
+		referenceAudio: 'none',
+		referenceAudioUrl: '',
+		callbackUrl: '',
+	};
+
+	it('defaults to LRC, so plain lines are refused as before', () => {
+		const result = generateInputSchema.safeParse({ ...base, lyrics: 'plain line' });
+		expect(result.success).toBe(false);
+		if (!result.success) expect(firstIssue(result.error).message).toContain('does not start with a [mm:ss.xx] timestamp');
+	});
+
+	it('times plain text, and reports too much text under Lyrics before anything is sent', () => {
+		expect(generateInputSchema.safeParse({ ...base, lyrics: SONG, lyricsFormat: 'plain' }).success).toBe(true);
+		const many = Array.from({ length: 25 }, () => 'Every single night I dream of you and me').join('\n');
+		const result = generateInputSchema.safeParse({ ...base, lyrics: many, lyricsFormat: 'plain' });
+		expect(result.success).toBe(false);
+		if (!result.success) {
+			expect(firstIssue(result.error)).toEqual({
+				field: 'lyrics',
+				message: expect.stringMatching(/^too long for a Base \(1:35\) song: 25 lines/),
+				more: 0,
+			});
+		}
+	});
+
+	it('sends the timed LRC, and LRC given in plain mode as checked LRC', () => {
+		expect(prepareLyrics(SONG, 'plain', 'txt2audio-base').text).toBe(timed(SONG).lrc);
+		expect(prepareLyrics('[00:10] hi\n[00:15] there', 'plain', 'txt2audio-base')).toEqual({
+			text: '[00:10.00] hi\n[00:15.00] there',
+			lines: [
+				{ seconds: 10, text: 'hi' },
+				{ seconds: 15, text: 'there' },
+			],
+			problems: [],
+		});
+	});
+});
