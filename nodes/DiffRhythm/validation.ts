@@ -130,7 +130,7 @@ function isHttpUrl(value: string): boolean {
 export const generateInputSchema = z
 	.object({
 		taskType: z.enum(['txt2audio-base', 'txt2audio-full'], {
-			errorMap: () => ({ message: 'must be Base or Full' }),
+			errorMap: () => ({ message: 'must be Base (txt2audio-base) or Full (txt2audio-full)' }),
 		}),
 		lyrics: z.string({ invalid_type_error: 'must be text' }),
 		lyricsFormat: z.enum(['lrc', 'plain']).default('lrc'),

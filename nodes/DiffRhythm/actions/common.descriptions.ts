@@ -1,6 +1,7 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { OutputOptions } from '../../shared/output';
+import { audioInToolResult, runsAsTool } from '../tool';
 
 /** The Lyrics field, one per Lyrics Format: same parameter, with help for what that format needs. */
 function lyricsField(
@@ -39,7 +40,8 @@ export const songFields: INodeProperties[] = [
 			},
 		],
 		default: 'txt2audio-base',
-		description: 'Length of the song. Both cost the same at PiAPI.',
+		description:
+			'Length of the song: Base (txt2audio-base) 1:35, room for about 10 lines; Full (txt2audio-full) 4:45, about 35 lines. Both cost the same at PiAPI.',
 	},
 	{
 		displayName: 'Lyrics Format',
@@ -77,7 +79,8 @@ export const songFields: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		placeholder: 'pop, acoustic guitar, warm female vocals',
-		description: 'Short comma-separated descriptors of genre, mood and instruments',
+		description:
+			'Short comma-separated descriptors of genre, mood, instruments and voice, e.g. "dreamy synth-pop, warm female vocals, slow tempo" or "folk, acoustic guitar, harmonica, hopeful"',
 	},
 	{
 		displayName: 'Reference Audio',
@@ -156,12 +159,11 @@ export function outputOptionsOf(
 	itemIndex: number,
 	downloadByDefault: boolean,
 ): OutputOptions {
+	const download = context.getNodeParameter('downloadAudio', itemIndex, downloadByDefault) as boolean;
 	return {
-		downloadAudio: context.getNodeParameter(
-			'downloadAudio',
-			itemIndex,
-			downloadByDefault,
-		) as boolean,
+		// As an agent's tool the song is not downloaded unless asked: the model gets its URL.
+		downloadAudio:
+			download && (!runsAsTool(context) || audioInToolResult(context, itemIndex)),
 		binaryPropertyName: context.getNodeParameter('binaryPropertyName', itemIndex, 'data') as string,
 	};
 }

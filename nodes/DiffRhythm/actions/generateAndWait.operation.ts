@@ -6,6 +6,7 @@ import { taskFailedError } from '../../shared/errors';
 import { taskToItem } from '../../shared/output';
 import { mapWithConcurrency } from '../../shared/sleep';
 import { statusPhase } from '../../shared/task';
+import { refuseSuspendAsTool } from '../tool';
 import { strategyFor, type WaitMode, type WaitOptions } from '../wait';
 import { downloadOn, outputOptionsOf, songFields } from './common.descriptions';
 import { buildCreateTaskBody, createAll, prepareAll } from './submit';
@@ -21,6 +22,14 @@ const properties: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		options: [
+			{
+				displayName: 'Audio in Tool Result',
+				name: 'audioInToolResult',
+				type: 'boolean',
+				default: false,
+				description:
+					"Whether to download the song into the tool's result when an AI Agent uses this node as a tool. Off, the model gets the audio URL, not megabytes of audio.",
+			},
 			{
 				displayName: 'Concurrency',
 				name: 'concurrency',
@@ -99,6 +108,7 @@ export async function execute(
 		pollIntervalSeconds: options.pollIntervalSeconds ?? 0,
 		concurrency: options.concurrency ?? WAIT_DEFAULTS.concurrency,
 	};
+	refuseSuspendAsTool(this, waitOptions.mode);
 	const strategy = strategyFor(waitOptions.mode);
 	const callback = await strategy.callback?.call(this, itemIndexes, waitOptions);
 	const prepared = await prepareAll.call(

@@ -1,11 +1,12 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { taskFieldsOf } from '../../shared/errors';
+import { asNodeError, taskFieldsOf } from '../../shared/errors';
 import { errorItem } from '../../shared/output';
 import * as generate from './generate.operation';
 import * as generateAndWait from './generateAndWait.operation';
 import * as getTask from './getTask.operation';
+import { audioInToolResult, runsAsTool, toolAnswer, toolErrorItem } from '../tool';
 import { isError, type DiffRhythmOperation, type Step } from './types';
 
 export type DiffRhythmOperationName = 'generate' | 'generateAndWait' | 'getTask';
@@ -44,11 +45,20 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		throw new NodeOperationError(this.getNode(), `The operation "${name}" is not supported`);
 	}
 	const continueOnFail = this.continueOnFail();
-	const steps = await operation.execute.call(
-		this,
-		items.map((_, index) => index),
-		!continueOnFail,
-	);
+	const asTool = runsAsTool(this);
+	let steps: Array<Step<INodeExecutionData>>;
+	try {
+		steps = await operation.execute.call(
+			this,
+			items.map((_, index) => index),
+			!continueOnFail,
+		);
+	} catch (error) {
+		// Bad input, refused before anything was paid for.
+		const nodeError = asNodeError(this, error, 0);
+		if (!asTool) throw nodeError;
+		return [[toolErrorItem(nodeError, 0)]];
+	}
 
 	const failure = steps.find(isError);
 	if (failure && !continueOnFail) {
@@ -56,9 +66,16 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		error.context.itemIndex ??= itemIndex;
 		const others = otherTasks(steps, itemIndex);
 		if (others) error.description = `${error.description ?? ''}${others}`.trim();
-		throw error;
+		if (!asTool) throw error;
+		return [[toolErrorItem(error, itemIndex)]];
 	}
+	const output = steps.map((step) =>
+		isError(step) ? errorItem(step.itemIndex, step.error) : step.value,
+	);
+	// An agent gets a compact answer per task, not PiAPI's task object (nor the song, by default).
 	return [
-		steps.map((step) => (isError(step) ? errorItem(step.itemIndex, step.error) : step.value)),
+		asTool
+			? output.map((item, index) => toolAnswer(item, audioInToolResult(this, index)))
+			: output,
 	];
 }

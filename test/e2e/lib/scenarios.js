@@ -14,6 +14,8 @@ const os = require('node:os');
 const path = require('node:path');
 
 const { parseWav } = require('../../simulator/wav');
+const agent = require('./agent');
+const { ModelServer } = require('./model-server');
 const { N8n } = require('./n8n');
 const { SimulatorProcess } = require('./sim');
 const { freePort, isListening, request, seconds, sleep, waitFor } = require('./util');
@@ -153,12 +155,17 @@ function completeExecution(n8n, id, timeoutMs = 10000) {
  */
 async function runVersion(version, { tarball, check: record, keep, log }) {
 	let failures = 0;
-	const check = async (title, fn) => {
+	// PIAPI_E2E_ONLY (a regular expression) runs only the scenarios whose title matches it, plus
+	// setup, start and stop.
+	const only = process.env.PIAPI_E2E_ONLY ? new RegExp(process.env.PIAPI_E2E_ONLY, 'i') : null;
+	const check = async (title, fn, { always = false } = {}) => {
+		if (only && !always && !only.test(title)) return;
 		if (!(await record(title, fn))) failures++;
 	};
 	const runDir = fs.mkdtempSync(path.join(os.tmpdir(), `piapi-e2e-${version}-`));
 	let sim;
 	let n8n;
+	let model;
 	let setupError;
 	let hasTrigger = false;
 	const label = version === 'v1' ? 'n8n 1.123.81' : 'n8n 2.41.1';
@@ -173,12 +180,13 @@ async function runVersion(version, { tarball, check: record, keep, log }) {
 			audioSeconds: AUDIO_SECONDS,
 			logFile: path.join(runDir, 'simulator.log'),
 		});
+		model = await new ModelServer().start();
 		const port = await freePort();
 		let brokerPort = await freePort();
 		while (brokerPort === port) brokerPort = await freePort();
-		ports.push(port, sim.port, ...(version === 'v2' ? [brokerPort] : []));
+		ports.push(port, sim.port, model.port, ...(version === 'v2' ? [brokerPort] : []));
 		n8n = new N8n({ version, runDir, port, brokerPort });
-		log(`${label}: run folder ${runDir}, n8n on ${n8n.baseUrl}, simulator on ${sim.url}`);
+		log(`${label}: run folder ${runDir}, n8n on ${n8n.baseUrl}, simulator on ${sim.url}, model server on ${model.url}`);
 		const installed = await n8n.installPackage(tarball);
 		const manifest = JSON.parse(fs.readFileSync(path.join(installed, 'package.json'), 'utf8'));
 		// n8n skips a whole package when one of its listed files is missing.
@@ -186,10 +194,25 @@ async function runVersion(version, { tarball, check: record, keep, log }) {
 		const missing = listed.filter((file) => !fs.existsSync(path.join(installed, file)));
 		assert(missing.length === 0, `the packed package lists files it does not contain: ${missing.join(', ')}`);
 		hasTrigger = listed.some((file) => /PiApiTrigger\.node\.js$/.test(file));
-		await n8n.importCredentials(wf.credentialFile({ apiKey: API_KEY, baseUrl: sim.url, webhookSecret: WEBHOOK_SECRET }));
+		await n8n.importCredentials(wf.credentialFile({ apiKey: API_KEY, baseUrl: sim.url, webhookSecret: WEBHOOK_SECRET, modelUrl: model.url }));
 		await n8n.importWorkflows(wf.workflows({ triggerUrl: triggerUrl() }));
 	};
 	const triggerUrl = () => `${n8n.baseUrl}/webhook/${wf.TRIGGER_PATH}`;
+	/** The agent example's Chat Trigger: `/webhook/<webhookId>/chat`. */
+	const chatPath = () => {
+		const workflow = wf.exampleWorkflow(wf.IDS.exampleAgent);
+		return `${workflow.nodes.find((node) => node.type === '@n8n/n8n-nodes-langchain.chatTrigger').webhookId}/chat`;
+	};
+	/** Runs a workflow with `n8n execute` and returns its one new execution, complete. */
+	const runByCli = async (workflowId) => {
+		const before = await n8n.executions.executions(workflowId).catch(() => []);
+		const result = await n8n.execute(workflowId);
+		const rows = await newExecutions(n8n, workflowId, before);
+		assertEqual(rows.length, 1, `new executions of ${workflowId} (n8n execute exit ${result.code}: ${result.output.slice(-800)})`);
+		return completeExecution(n8n, rows[0].id);
+	};
+	const taskPosts = async () => (await sim.requests()).filter((r) => r.method === 'POST' && r.path === '/api/v1/task');
+	const audioReads = async () => (await sim.requests()).filter((r) => r.method === 'GET' && r.path.startsWith('/files/'));
 	const needSetup = () => {
 		if (setupError) throw new Error(`not run: setup failed: ${setupError.message}`);
 	};
@@ -206,7 +229,7 @@ async function runVersion(version, { tarball, check: record, keep, log }) {
 				setupError = error;
 				throw error;
 			}
-		});
+		}, { always: true });
 
 		// 1. Generate and Wait (poll) through `n8n execute`.
 		await check(name('1. Generate and Wait (poll) via n8n execute: task completed, song in binary'), async () => {
@@ -238,18 +261,109 @@ async function runVersion(version, { tarball, check: record, keep, log }) {
 			return `execution ${execution.id}, task ${item.json.task_id}, ${song.bytes} bytes of audio/wav`;
 		});
 
+		// 6-8. n8n's AI Agent with the DiffRhythm node as its tool, the model a scripted server.
+		await check(name('6. AI Agent (OpenAI Chat Model, Responses API) calls the DiffRhythm tool with plain lyrics: one song, compact tool result'), async () => {
+			needSetup();
+			await sim.reset();
+			model.use(agent.songScript({ lyrics: agent.SEA_LYRICS, stylePrompt: agent.SEA_STYLE }));
+			const execution = await runByCli(wf.IDS.agent);
+			assertEqual(execution.status, 'success', `execution status${executionError(execution)}`);
+			const posts = await taskPosts();
+			assertEqual(posts.length, 1, 'POST /api/v1/task requests');
+			const lrc = agent.timedLrc(agent.SEA_LYRICS, 'txt2audio-base');
+			assertEqual(posts[0].body.input.lyrics, lrc, 'lyrics sent to PiAPI (timed by the node)');
+			assertEqual(posts[0].body.input.style_prompt, agent.SEA_STYLE, 'style_prompt sent');
+			const [task] = await sim.tasks();
+			const requests = model.agentRequests();
+			assertEqual(requests.map((r) => r.api).join(','), 'responses,responses', 'model requests (API)');
+			const offered = requests[0].tools.map((tool) => `${tool.name}(${Object.keys(tool.parameters.properties || {}).sort().join(',')})`);
+			assertEqual(offered.join(' '), 'DiffRhythm(lyrics,stylePrompt,taskType)', 'tools offered to the model');
+			assertEqual(requests[1].toolResults.length, 1, 'tool results in the second model request');
+			const text = requests[1].toolResults[0];
+			const { bytes, answer } = agent.checkSongResult(assert, text, { taskId: task.task_id, audioUrl: `${sim.url}/files/${task.task_id}.wav`, lyrics: lrc });
+			assertEqual((await audioReads()).length, 0, 'audio downloads (the tool does not fetch the song for the model)');
+			const [output] = nodeOutput(execution, 'AI Agent');
+			assertEqual(output && output.json.output, agent.finalText(answer), "the agent's final output");
+			return `task ${task.task_id}; tool result ${bytes} bytes: ${text.slice(0, 700)}`;
+		});
+
+		await check(name('7. AI Agent (Chat Completions API): a bad first call gets the error text and costs nothing, the corrected call makes the song'), async () => {
+			needSetup();
+			await sim.reset();
+			model.use(agent.retryScript());
+			const execution = await runByCli(wf.IDS.agentRetry);
+			assertEqual(execution.status, 'success', `execution status${executionError(execution)}`);
+			const requests = model.agentRequests();
+			assertEqual(requests.map((r) => r.api).join(','), 'chat,chat,chat', 'model requests (API)');
+			const [refusal] = agent.parseToolResult(requests[1].toolResults[0]);
+			assert(
+				/^Lyrics: too long for a Base \(1:35\) song: 24 lines .*Choose Task Type "Full \(4:45\)".*Nothing was sent to PiAPI/.test(refusal.error || ''),
+				`the error the model received: ${requests[1].toolResults[0]}`,
+			);
+			const posts = await taskPosts();
+			assertEqual(posts.length, 1, 'POST /api/v1/task requests (the refused call made none)');
+			assert(posts[0].at >= requests[1].at, 'the only POST came after the model had read the error');
+			assertEqual(posts[0].body.task_type, 'txt2audio-full', 'task_type of the corrected call');
+			const lrc = agent.timedLrc(agent.ROAD_LYRICS, 'txt2audio-full');
+			assertEqual(posts[0].body.input.lyrics, lrc, 'lyrics sent');
+			const [task] = await sim.tasks();
+			const { answer } = agent.checkSongResult(assert, requests[2].toolResults[1], { taskId: task.task_id, audioUrl: `${sim.url}/files/${task.task_id}.wav`, lyrics: lrc });
+			const [output] = nodeOutput(execution, 'AI Agent');
+			assertEqual(output && output.json.output, agent.finalText(answer), "the agent's final output");
+			return `error seen by the model: ${refusal.error.slice(0, 400)}`;
+		});
+
+		await check(name('8. AI Agent with the tool in Suspend mode: refused before any POST, with a message for the model'), async () => {
+			needSetup();
+			await sim.reset();
+			model.use(agent.songScript({ lyrics: agent.SEA_LYRICS, stylePrompt: agent.SEA_STYLE }));
+			const execution = await runByCli(wf.IDS.agentSuspend);
+			assertEqual(execution.status, 'success', `execution status${executionError(execution)}`);
+			const requests = model.agentRequests();
+			assertEqual(requests.length, 2, 'model requests');
+			const [refusal] = agent.parseToolResult(requests[1].toolResults[0]);
+			assert(
+				/Wait Mode "Suspend Until PiAPI Calls Back", which cannot answer an AI Agent: nothing was sent to PiAPI.*"Poll"/.test(refusal.error || ''),
+				`the error the model received: ${requests[1].toolResults[0]}`,
+			);
+			assertEqual((await sim.requests()).filter((r) => r.path.startsWith('/api/v1/task')).length, 0, 'task requests');
+			const [output] = nodeOutput(execution, 'AI Agent');
+			assertEqual(output && output.json.output, `The tool failed: ${refusal.error}`, "the agent's final output");
+			return refusal.error.slice(0, 300);
+		});
+
+		// 9. examples/ai-writes-lyrics.workflow.json: a Basic LLM Chain writes plain lyrics.
+		await check(name('9. example "an AI model writes the lyrics": the model\'s plain lyrics are timed and the song made'), async () => {
+			needSetup();
+			await sim.reset();
+			model.use({ completion: () => agent.MODEL_LYRICS });
+			const execution = await runByCli(wf.IDS.exampleLyrics);
+			assertEqual(execution.status, 'success', `execution status${executionError(execution)}`);
+			const [asked] = model.requests;
+			assert(asked && asked.api && /a night train crossing the mountains/.test(asked.userText), `the model was asked: ${JSON.stringify(asked && asked.userText)}`);
+			const posts = await taskPosts();
+			assertEqual(posts.length, 1, 'POST /api/v1/task requests');
+			const lrc = agent.timedLrc(agent.MODEL_LYRICS, 'txt2audio-base');
+			assertEqual(posts[0].body.input.lyrics, lrc, 'lyrics sent');
+			const [item] = nodeOutput(execution, 'DiffRhythm');
+			assertEqual(item.json.input.lyrics, lrc, 'json.input.lyrics (the LRC that was sent)');
+			const song = await assertSong(n8n, sim, item, item.json.task_id);
+			return `${asked.api} API; sent: ${lrc.split("\n").join(" / ")}; ${song.bytes} bytes of audio`;
+		});
+
 		let started = false;
 		await check(name('n8n start: published workflows registered their production webhooks'), async () => {
 			needSetup();
 			if (hasTrigger) await n8n.publish(wf.IDS.trigger);
 			await n8n.publish(wf.IDS.callback);
 			await n8n.publish(wf.IDS.suspend);
+			await n8n.publish(wf.IDS.exampleAgent);
 			const t0 = Date.now();
-			await n8n.start([wf.PATHS.callback, wf.PATHS.suspend, ...(hasTrigger ? [wf.TRIGGER_PATH] : [])]);
+			await n8n.start([wf.PATHS.callback, wf.PATHS.suspend, chatPath(), ...(hasTrigger ? [wf.TRIGGER_PATH] : [])]);
 			started = true;
 			await n8n.setupOwnerAndLogin();
 			return `ready in ${seconds(Date.now() - t0)}`;
-		});
+		}, { always: true });
 		const needServer = () => {
 			needSetup();
 			assert(started, 'not run: n8n did not start');
@@ -413,15 +527,43 @@ async function runVersion(version, { tarball, check: record, keep, log }) {
 			const conflicts = (await sim.deliveries()).filter((d) => d.statusCode === 409).length;
 			return `execution ${execution.id} waited, resumed via ${resume.pathname}${resume.search ? '?signature=…' : ''}; ${song.bytes} bytes${conflicts ? `; ${conflicts} delivery attempt(s) got 409` : ''}`;
 		});
+
+		// 10. examples/ai-agent-song-tool.workflow.json: a chat message to the published agent.
+		await check(name('10. example "an AI Agent that makes songs on request": a chat message gets the song\'s URL'), async () => {
+			needServer();
+			await sim.reset();
+			model.use(agent.songScript({ lyrics: agent.SEA_LYRICS, stylePrompt: agent.SEA_STYLE }));
+			const before = await n8n.executions.executions(wf.IDS.exampleAgent);
+			const res = await request(`${n8n.baseUrl}/webhook/${chatPath()}`, {
+				method: 'POST',
+				headers: { cookie: n8n.cookie },
+				body: { action: 'sendMessage', sessionId: 'e2e-session', chatInput: 'Make me a calm folk song about the sea at night.' },
+				timeoutMs: 120000,
+			});
+			assertEqual(res.status, 200, `POST /webhook/${chatPath()} (${res.text.slice(0, 300)})`);
+			const execution = await waitForFinishedExecution(n8n, wf.IDS.exampleAgent, before, 60000);
+			assertEqual(execution.status, 'success', `execution status${executionError(execution)}`);
+			const posts = await taskPosts();
+			assertEqual(posts.length, 1, 'POST /api/v1/task requests');
+			const [task] = await sim.tasks();
+			const requests = model.agentRequests();
+			assertEqual(requests.length, 2, 'model requests');
+			assert(/make songs for the user with the DiffRhythm tool/i.test(requests[0].systemText), `system message: ${requests[0].systemText.slice(0, 200)}`);
+			const lrc = agent.timedLrc(agent.SEA_LYRICS, 'txt2audio-base');
+			const { answer } = agent.checkSongResult(assert, requests[1].toolResults[0], { taskId: task.task_id, audioUrl: `${sim.url}/files/${task.task_id}.wav`, lyrics: lrc });
+			assertEqual(res.json().output, agent.finalText(answer), 'the chat answer');
+			return `chat answer: ${res.json().output}`;
+		});
 	} finally {
 		await check(name('stop: every process stopped by PID, nothing left listening'), async () => {
 			if (n8n) await n8n.stop();
 			if (sim) await sim.stop();
+			if (model) await model.stop();
 			const listening = [];
 			for (const port of ports) if (await isListening(port)) listening.push(port);
 			assertEqual(listening.length, 0, `ports still listening (${listening.join(', ')})`);
 			return `ports ${ports.join(', ')} closed`;
-		});
+		}, { always: true });
 		if (keep || failures) log(`${label}: logs and user folder kept in ${runDir}`);
 		else fs.rmSync(runDir, { recursive: true, force: true });
 	}

@@ -6,17 +6,34 @@
  */
 'use strict';
 
+const fs = require('node:fs');
+const path = require('node:path');
+
+const EXAMPLES_DIR = path.resolve(__dirname, '..', '..', '..', 'examples');
 const PKG = 'n8n-nodes-piapi-diffrhythm';
 const DIFFRHYTHM = `${PKG}.diffRhythm`;
 const TRIGGER = `${PKG}.piApiTrigger`;
 
 const CREDENTIAL = { id: 'e2ePiApiCred0001', name: 'PiAPI (simulator)', type: 'piApiApi' };
+/** n8n's OpenAI credential, its Base URL pointing at the scripted model server. */
+const OPENAI_CREDENTIAL = { id: 'e2eOpenAiCred001', name: 'OpenAI (scripted model server)', type: 'openAiApi' };
 
 const IDS = {
 	poll: 'e2eWfPollWait001',
 	trigger: 'e2eWfPiApiTrig01',
 	callback: 'e2eWfGenCallbk01',
 	suspend: 'e2eWfSuspend0001',
+	agent: 'e2eWfAgentTool01',
+	agentRetry: 'e2eWfAgentFix001',
+	agentSuspend: 'e2eWfAgentSusp01',
+	exampleLyrics: 'e2eWfExLyrics001',
+	exampleAgent: 'e2eWfExAgent0001',
+};
+
+/** The example workflows the suite runs, by id. */
+const EXAMPLES = {
+	[IDS.exampleLyrics]: 'ai-writes-lyrics.workflow.json',
+	[IDS.exampleAgent]: 'ai-agent-song-tool.workflow.json',
 };
 
 /** Production webhook paths (`/webhook/<path>`). */
@@ -39,8 +56,10 @@ const STYLES = {
 
 const credentialRef = () => ({ piApiApi: { id: CREDENTIAL.id, name: CREDENTIAL.name } });
 
-function credentialFile({ apiKey, baseUrl, webhookSecret }) {
-	return [{ ...CREDENTIAL, data: { apiKey, baseUrl, webhookSecret } }];
+function credentialFile({ apiKey, baseUrl, webhookSecret, modelUrl }) {
+	const credentials = [{ ...CREDENTIAL, data: { apiKey, baseUrl, webhookSecret } }];
+	if (modelUrl) credentials.push({ ...OPENAI_CREDENTIAL, data: { apiKey: 'sk-e2e-scripted', url: modelUrl, header: false } });
+	return credentials;
 }
 
 function workflow(id, name, nodes) {
@@ -94,9 +113,103 @@ function triggerNode(id, webhookId, parameters) {
 	};
 }
 
+/** How the DiffRhythm tool's fields are filled by the model ($fromAI), as in the agent example. */
+const FROM_AI = {
+	taskType: "={{ $fromAI('taskType', `txt2audio-base for a 1:35 song, txt2audio-full for 4:45`, 'string') }}",
+	lyrics: "={{ $fromAI('lyrics', `Plain lyrics: one sung line per line, no timestamps`, 'string') }}",
+	stylePrompt: "={{ $fromAI('stylePrompt', `Genre, mood and instruments, comma-separated`, 'string') }}",
+};
+
+/**
+ * Manual Trigger -> AI Agent with n8n's OpenAI Chat Model (credential pointing at the scripted
+ * model server; `responsesApi` picks the Responses or the Chat Completions API) and this
+ * package's DiffRhythm node as its tool (Generate and Wait, plain lyrics).
+ */
+function agentWorkflow(id, name, { prompt, responsesApi, toolOptions = {} }) {
+	const nodes = [
+		{ id: `${id}-1`, name: 'Manual Trigger', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, parameters: {}, position: [0, 0] },
+		{
+			id: `${id}-2`,
+			name: 'AI Agent',
+			type: '@n8n/n8n-nodes-langchain.agent',
+			typeVersion: 3,
+			parameters: { promptType: 'define', text: prompt, options: {} },
+			position: [240, 0],
+		},
+		{
+			id: `${id}-3`,
+			name: 'OpenAI Chat Model',
+			type: '@n8n/n8n-nodes-langchain.lmChatOpenAi',
+			typeVersion: 1.3,
+			parameters: { model: { __rl: true, mode: 'list', value: 'gpt-4.1-mini' }, responsesApiEnabled: responsesApi, options: {} },
+			credentials: { openAiApi: { id: OPENAI_CREDENTIAL.id, name: OPENAI_CREDENTIAL.name } },
+			position: [120, 240],
+		},
+		{
+			id: `${id}-4`,
+			name: 'DiffRhythm',
+			type: `${DIFFRHYTHM}Tool`,
+			typeVersion: 1,
+			parameters: {
+				descriptionType: 'manual',
+				toolDescription: 'Makes a song from plain lyrics and a style; returns its task id, status and audio URL',
+				operation: 'generateAndWait',
+				lyricsFormat: 'plain',
+				...FROM_AI,
+				downloadAudio: true,
+				binaryPropertyName: 'data',
+				options: { maxWaitSeconds: 120, ...toolOptions },
+			},
+			credentials: credentialRef(),
+			position: [360, 240],
+		},
+	];
+	return {
+		id,
+		name,
+		active: false,
+		nodes,
+		connections: {
+			'Manual Trigger': { main: [[{ node: 'AI Agent', type: 'main', index: 0 }]] },
+			'OpenAI Chat Model': { ai_languageModel: [[{ node: 'AI Agent', type: 'ai_languageModel', index: 0 }]] },
+			DiffRhythm: { ai_tool: [[{ node: 'AI Agent', type: 'ai_tool', index: 0 }]] },
+		},
+		settings: { executionOrder: 'v1' },
+		pinData: {},
+	};
+}
+
+/** An example from examples/, with its credentials pointing at the suite's and a fixed id. */
+function exampleWorkflow(id, examplesDir = EXAMPLES_DIR) {
+	const workflow = JSON.parse(fs.readFileSync(path.join(examplesDir, EXAMPLES[id]), 'utf8'));
+	for (const node of workflow.nodes) {
+		if (node.credentials && node.credentials.piApiApi) node.credentials.piApiApi = { id: CREDENTIAL.id, name: CREDENTIAL.name };
+		if (node.credentials && node.credentials.openAiApi) {
+			node.credentials.openAiApi = { id: OPENAI_CREDENTIAL.id, name: OPENAI_CREDENTIAL.name };
+		}
+	}
+	return { active: false, ...workflow, id };
+}
+
 /** Every workflow of the suite; `triggerUrl` is the trigger's production URL. */
-function workflows({ triggerUrl }) {
+function workflows({ triggerUrl, examplesDir }) {
 	return [
+		// 6-8: an AI Agent with the DiffRhythm tool (Responses API; Chat Completions; suspend refused).
+		agentWorkflow(IDS.agent, 'E2E: AI Agent makes a song (Responses API)', {
+			prompt: 'Make me a short song about the sea at night, in a calm folk style.',
+			responsesApi: true,
+		}),
+		agentWorkflow(IDS.agentRetry, 'E2E: AI Agent corrects a bad tool call (Chat Completions API)', {
+			prompt: 'Make me a song about a long road trip.',
+			responsesApi: false,
+		}),
+		agentWorkflow(IDS.agentSuspend, 'E2E: AI Agent with a tool in suspend mode', {
+			prompt: 'Make me a song about rain.',
+			responsesApi: false,
+			toolOptions: { waitMode: 'suspend' },
+		}),
+		// 9-10: the AI examples.
+		...Object.keys(EXAMPLES).map((id) => exampleWorkflow(id, examplesDir)),
 		// 1: Manual Trigger -> Generate and Wait (poll), run with `n8n execute`.
 		workflow(IDS.poll, 'E2E: generate and wait (poll)', [
 			{
@@ -151,6 +264,8 @@ function workflows({ triggerUrl }) {
 
 module.exports = {
 	CREDENTIAL,
+	EXAMPLES,
+	OPENAI_CREDENTIAL,
 	DIFFRHYTHM,
 	IDS,
 	LYRICS,
@@ -161,7 +276,9 @@ module.exports = {
 	TRIGGER_WEBHOOK_ID,
 	credentialFile,
 	// Node and workflow builders, also used by the benchmarks' real-n8n workflows.
+	agentWorkflow,
 	diffRhythmNode,
+	exampleWorkflow,
 	triggerNode,
 	webhookNode,
 	workflow,
