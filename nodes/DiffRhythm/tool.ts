@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
+import type { OutputOptions } from '../shared/descriptions';
 import type { NodeError } from '../shared/errors';
 import { statusPhase } from '../shared/task';
 
@@ -24,6 +25,18 @@ export function runsAsTool(context: IExecuteFunctions): boolean {
 /** Options → Audio in Tool Result: whether a tool run downloads the song and keeps it as binary. */
 export function audioInToolResult(context: IExecuteFunctions, itemIndex: number): boolean {
 	return context.getNodeParameter('options.audioInToolResult', itemIndex, false) as boolean;
+}
+
+/** The download fields as a tool run applies them: no song download unless Audio in Tool Result. */
+export function toolOutputOptions(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	options: OutputOptions,
+): OutputOptions {
+	if (!options.downloadAudio || !runsAsTool(context) || audioInToolResult(context, itemIndex)) {
+		return options;
+	}
+	return { ...options, downloadAudio: false };
 }
 
 /** Wait Mode "Suspend" cannot answer an agent, which needs the song within its own run. */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
 import { extensionOf } from '../shared/audio';
+import { describeValue } from '../shared/options';
 import { normaliseTimestamp } from './lyrics/lrc';
 import { timePlainLyrics } from './lyrics/timing';
 import {
@@ -16,12 +17,28 @@ export const FIELD_LABELS = {
 	stylePrompt: 'Style Prompt',
 	referenceAudio: 'Reference Audio',
 	referenceAudioUrl: 'Reference Audio URL',
+	referenceAudioBinaryProperty: 'Input Binary Field',
 	callbackUrl: 'Callback URL',
 	taskId: 'Task ID',
 	input: 'Lyrics, Style Prompt or Reference Audio',
 } as const;
 
 export type FieldName = keyof typeof FIELD_LABELS;
+
+/**
+ * Lengths no real song comes near. Beyond them PiAPI would still take (and charge for) the input,
+ * and DiffRhythm would skip or garble most of it: a 95 s song cannot sing 9,000 lines.
+ */
+export const INPUT_LIMITS = {
+	/** Characters of one lyric line's text. */
+	lineChars: 300,
+	/** Characters of all lyrics together. */
+	lyricsChars: 20_000,
+	/** Seconds between two lines' timestamps; closer lines make DiffRhythm skip words. */
+	minLineGapSeconds: 0.5,
+	stylePromptChars: 1_000,
+	urlChars: 2_048,
+} as const;
 
 /** One timed lyric line. */
 export interface LyricLine {
@@ -35,7 +52,10 @@ function formatTime(seconds: number): string {
 }
 
 const LRC_LINE = /^\[(\d{2}):(\d{2})\.(\d{2})\](.*)$/;
-const TIMESTAMP_LIKE = /^\[\s*\d{1,3}\s*:\s*\d{1,2}(?:[.:]\d{1,4})?\s*\]/;
+// Digits, colons, dots and brackets in ASCII or their fullwidth forms (an IME types those).
+const TIMESTAMP_LIKE =
+	/^[[［]\s*[\d０-９]{1,3}\s*[:：]\s*[\d０-９]{1,2}(?:[.:．：][\d０-９]{1,4})?\s*[\]］]/;
+const FULLWIDTH = /[０-９：．［］]/;
 const TAG_LIKE = /^\[[^\]\d]*\]/;
 
 /**
@@ -61,7 +81,11 @@ export function checkLyrics(
 		const match = LRC_LINE.exec(line);
 		if (!match) {
 			const shown = line.length > 40 ? `${line.slice(0, 40)}…` : line;
-			if (TIMESTAMP_LIKE.test(line)) {
+			if (TIMESTAMP_LIKE.test(line) && FULLWIDTH.test(line.slice(0, 16))) {
+				problems.push(
+					`line ${lineNumber}: "${shown}" has a timestamp in fullwidth characters; write it with ASCII digits, colon and dot as [mm:ss.xx], e.g. [00:10.00]`,
+				);
+			} else if (TIMESTAMP_LIKE.test(line)) {
 				problems.push(
 					`line ${lineNumber}: "${shown}" has a timestamp in the wrong format; write it as [mm:ss.xx], e.g. [00:10.00]`,
 				);
@@ -86,6 +110,15 @@ export function checkLyrics(
 			problems.push(
 				`line ${lineNumber}: [${mm}:${ss}.${xx}] is not later than line ${previous.line}; timestamps must increase`,
 			);
+		} else if (previous && seconds - previous.seconds < INPUT_LIMITS.minLineGapSeconds) {
+			problems.push(
+				`line ${lineNumber}: [${mm}:${ss}.${xx}] is less than ${INPUT_LIMITS.minLineGapSeconds} s after line ${previous.line}; DiffRhythm skips words of lines that close`,
+			);
+		}
+		if (text.trim().length > INPUT_LIMITS.lineChars) {
+			problems.push(
+				`line ${lineNumber}: its text has ${text.trim().length} characters, more than ${INPUT_LIMITS.lineChars}; split it into several timed lines`,
+			);
 		}
 		if (seconds >= songSeconds) {
 			problems.push(
@@ -96,7 +129,8 @@ export function checkLyrics(
 		lines.push({ seconds, text: text.trim() });
 		kept.push(`[${mm}:${ss}.${xx}]${text.trim() ? ` ${text.trim()}` : ''}`);
 	});
-	return { text: kept.join('\n'), lines, problems };
+	// A few problems are enough to act on; a pasted book should not make a message of megabytes.
+	return { text: kept.join('\n'), lines, problems: problems.slice(0, 20) };
 }
 
 /** What the Lyrics Format field says the Lyrics are. */
@@ -126,20 +160,55 @@ function isHttpUrl(value: string): boolean {
 	}
 }
 
+/**
+ * A text field, as n8n hands it over: an expression may have produced a number, an object or
+ * nothing, and each gets its own message (an empty field is `''`, which is fine).
+ */
+function text(label: string, maxLength: number, tooLong: string) {
+	return z.unknown().superRefine((value, ctx) => {
+		if (typeof value !== 'string') {
+			ctx.addIssue({
+				code: 'custom',
+				message:
+					value === undefined || value === null
+						? `is empty (the expression produced nothing); ${label === 'Lyrics' ? 'use an empty text for an instrumental' : 'use an empty text to leave it out'}`
+						: `must be text, not ${describeValue(value)}`,
+				fatal: true,
+			});
+		}
+	}).pipe(z.string().max(maxLength, tooLong));
+}
+
 /** The Generate fields as the node reads them, before anything is sent. */
 export const generateInputSchema = z
 	.object({
 		taskType: z.enum(['txt2audio-base', 'txt2audio-full'], {
 			errorMap: () => ({ message: 'must be Base (txt2audio-base) or Full (txt2audio-full)' }),
 		}),
-		lyrics: z.string({ invalid_type_error: 'must be text' }),
+		lyrics: text(
+			'Lyrics',
+			INPUT_LIMITS.lyricsChars,
+			`have more than ${INPUT_LIMITS.lyricsChars} characters; a Full song (4:45) sings far fewer`,
+		),
 		lyricsFormat: z.enum(['lrc', 'plain']).default('lrc'),
-		stylePrompt: z.string({ invalid_type_error: 'must be text' }).transform((s) => s.trim()),
+		stylePrompt: text(
+			'Style Prompt',
+			INPUT_LIMITS.stylePromptChars,
+			`has more than ${INPUT_LIMITS.stylePromptChars} characters; use a few comma-separated descriptors`,
+		).transform((s) => s.trim()),
 		referenceAudio: z.enum(['none', 'url', 'binary'], {
 			errorMap: () => ({ message: 'must be None, URL or Binary' }),
 		}),
-		referenceAudioUrl: z.string().transform((s) => s.trim()),
-		callbackUrl: z.string().transform((s) => s.trim()),
+		referenceAudioUrl: text(
+			'Reference Audio URL',
+			INPUT_LIMITS.urlChars,
+			`is longer than ${INPUT_LIMITS.urlChars} characters`,
+		).transform((s) => s.trim()),
+		callbackUrl: text(
+			'Callback URL',
+			INPUT_LIMITS.urlChars,
+			`is longer than ${INPUT_LIMITS.urlChars} characters`,
+		).transform((s) => s.trim()),
 	})
 	.superRefine((input, ctx) => {
 		const { problems, lines } = prepareLyrics(input.lyrics, input.lyricsFormat, input.taskType);

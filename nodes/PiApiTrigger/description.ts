@@ -1,6 +1,6 @@
 import type { INodeProperties, TriggerPanelDefinition } from 'n8n-workflow';
 
-import { downloadOn } from '../DiffRhythm/actions/common.descriptions';
+import { downloadOn, maxAudioSizeOption } from '../shared/descriptions';
 
 /** What a PiAPI webhook announces, as the trigger names it: the task's status, phase-normalised. */
 export type TriggerEvent = 'completed' | 'failed' | 'processing';
@@ -94,6 +94,7 @@ export const properties: INodeProperties[] = [
 				description:
 					'Whether to read the task from PiAPI with the API key before starting the workflow, and use that instead of the call’s body. A forged or replayed call can then neither inject an audio URL nor claim a status PiAPI does not report.',
 			},
+			maxAudioSizeOption,
 			{
 				displayName: 'Model',
 				name: 'model',

@@ -10,7 +10,9 @@ import { fetchTask } from '../shared/api';
 import { CREDENTIAL_TYPE, DIFFRHYTHM_MODEL } from '../shared/constants';
 import { attachTask } from '../shared/errors';
 import type { PiApiTask } from '../shared/interfaces';
+import { RecentKeys } from '../shared/memory';
 import { webhookTaskItem } from '../shared/output';
+import { credentialRedactor, redactDeep } from '../shared/redact';
 import { secretsMatch } from '../shared/secret';
 import { acknowledgeCall, cannotConfirm, received, refuseCall as refuse } from '../shared/webhook';
 import { eventOf, readDelivery, type Delivery } from './delivery';
@@ -20,6 +22,12 @@ import {
 	type TriggerEvent,
 	type TriggerOptions,
 } from './description';
+
+/**
+ * Task events this process has started a workflow for lately, per trigger node. PiAPI repeats
+ * deliveries; without this, each repeat would start another execution with the same song.
+ */
+const delivered = new RecentKeys(3_600_000, 10_000);
 
 function isDiffRhythm(model: unknown): boolean {
 	return typeof model === 'string' && model.trim().toLowerCase() === DIFFRHYTHM_MODEL.toLowerCase();
@@ -119,17 +127,31 @@ export async function handleWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 	if (!(await secretAccepted(this, options))) {
 		return refuse(this, 401, 'Invalid or missing x-webhook-secret header');
 	}
-	const delivery = readDelivery(this);
-	if ('problem' in delivery) return refuse(this, 400, delivery.problem);
+	const read = readDelivery(this);
+	if ('problem' in read) return refuse(this, 400, read.problem);
+	// The body is from outside: it passes the same redaction as everything PiAPI answers.
+	const redact = credentialRedactor(await this.getCredentials(CREDENTIAL_TYPE));
+	const delivery: Delivery = { ...read, task: redactDeep(read.task, redact) };
 
 	const events = this.getNodeParameter('events', DEFAULT_EVENTS) as TriggerEvent[];
 	if (!events.includes(delivery.event)) return received();
 	if (options.model === 'diffrhythm' && !isDiffRhythm(delivery.task.model)) return received();
 
+	// Claimed before any await, so two copies arriving at the same moment cannot both pass.
+	const key = `${String(this.getWorkflow().id)}:${this.getNode().id ?? this.getNode().name}:${delivery.task.task_id}:${delivery.event}`;
+	if (!delivered.claim(key)) {
+		this.logger.info(
+			`PiAPI Trigger: task ${delivery.task.task_id} (${delivery.event}) was delivered again; already handled, nothing started`,
+		);
+		return received();
+	}
+
 	let task = delivery.task;
 	if (options.confirmWithPiApi) {
 		const confirmation = await confirm(this, delivery, options);
 		if ('unreachable' in confirmation) {
+			// Not handled: PiAPI's next delivery must get its chance.
+			delivered.release(key);
 			const { message, description } = confirmation.unreachable;
 			this.logger.error(
 				`PiAPI Trigger: could not check a call with PiAPI: ${message}. ${description ?? ''}`,
@@ -137,6 +159,7 @@ export async function handleWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 			return cannotConfirm(this, delivery.task.task_id);
 		}
 		if (!('task' in confirmation)) {
+			delivered.release(key);
 			this.logger.warn(
 				`PiAPI Trigger: PiAPI does not confirm a call about task ${delivery.task.task_id} claiming "${String(delivery.task.status)}": ${confirmation.reason}`,
 			);

@@ -1,7 +1,13 @@
 import { NodeApiError } from 'n8n-workflow';
 
+import { inputError } from './errors';
 import type { CreateTaskBody, PiApiTask } from './interfaces';
+import { isTaskId } from './task';
 import { piApiRequest, type PiApiContext } from './transport';
+
+/** Shown where a task id is refused; Get Task names its field the same way. */
+export const TASK_ID_RULE =
+	'must be a PiAPI task id such as 3c1e8a96-0b66-4d8b-91ed-2b7cfc914869 (letters, digits and -_.~: only)';
 
 function checkTask(
 	context: PiApiContext,
@@ -10,17 +16,18 @@ function checkTask(
 	itemIndex?: number,
 ): PiApiTask {
 	const task = data as PiApiTask;
-	if (
-		!task ||
-		typeof task !== 'object' ||
-		typeof task.task_id !== 'string' ||
-		task.task_id === ''
-	) {
+	const id: unknown = task && typeof task === 'object' ? task.task_id : undefined;
+	if (!isTaskId(id)) {
+		// An id that is there but unusable in a path is still shown: it may be a paid task's.
+		const problem =
+			typeof id === 'string' && id !== ''
+				? `a task id this node cannot use: ${JSON.stringify(id.slice(0, 128))}`
+				: 'no task id';
 		throw new NodeApiError(
 			context.getNode(),
 			{ message: 'no task id' },
 			{
-				message: `PiAPI's answer to ${what} had no task id`,
+				message: `PiAPI's answer to ${what} had ${problem}`,
 				description:
 					'The answer was not a PiAPI task. If this was a create request, check your PiAPI task history before running the item again.',
 				itemIndex,
@@ -45,12 +52,16 @@ export async function createTask(
 	return checkTask(this, data, 'create task', itemIndex);
 }
 
-/** `GET /api/v1/task/{id}`: free, retried on transient failures. */
+/**
+ * `GET /api/v1/task/{id}`: free, retried on transient failures. Every caller's id (a field, a
+ * webhook body, a create answer) is checked here, so none can point the key at another path.
+ */
 export async function fetchTask(
 	this: PiApiContext,
 	taskId: string,
 	itemIndex?: number,
 ): Promise<PiApiTask> {
+	if (!isTaskId(taskId)) throw inputError(this.getNode(), 'Task ID', TASK_ID_RULE, itemIndex ?? 0);
 	const data = await piApiRequest.call(this, {
 		method: 'GET',
 		path: `/api/v1/task/${encodeURIComponent(taskId)}`,

@@ -14,24 +14,11 @@ const BY_EXTENSION: Record<string, AudioFormat> = {
 	webm: { mimeType: 'audio/webm', extension: 'webm' },
 };
 
-const BY_MIME: Record<string, string> = {
-	'audio/mpeg': 'mp3',
-	'audio/mp3': 'mp3',
-	'audio/wav': 'wav',
-	'audio/wave': 'wav',
-	'audio/x-wav': 'wav',
-	'audio/vnd.wave': 'wav',
-	'audio/flac': 'flac',
-	'audio/x-flac': 'flac',
-	'audio/ogg': 'ogg',
-	'audio/aac': 'aac',
-	'audio/mp4': 'm4a',
-	'audio/x-m4a': 'm4a',
-	'audio/webm': 'webm',
-};
-
-/** Bytes needed by `sniffAudio`. */
-export const SNIFF_BYTES = 16;
+/**
+ * Bytes read from the start of a download to judge it: enough for a WAV's chunk headers, a FLAC's
+ * STREAMINFO or an MP3's ID3 header and first frame in any real file.
+ */
+export const SNIFF_BYTES = 4096;
 
 function ascii(bytes: Uint8Array, start: number, end: number): string {
 	return String.fromCharCode(...bytes.subarray(start, end));
@@ -54,41 +41,158 @@ export function sniffAudio(bytes: Uint8Array): AudioFormat | undefined {
 	) {
 		return BY_EXTENSION.webm;
 	}
-	if (bytes.length >= 3 && ascii(bytes, 0, 3) === 'ID3') return BY_EXTENSION.mp3;
-	if (bytes.length >= 2 && bytes[0] === 0xff && (bytes[1] & 0xe0) === 0xe0) {
+	if (bytes.length >= 10 && ascii(bytes, 0, 3) === 'ID3' && isId3Header(bytes)) {
+		return BY_EXTENSION.mp3;
+	}
+	if (bytes.length >= 4 && bytes[0] === 0xff && (bytes[1] & 0xe0) === 0xe0) {
 		// Both are frame-synced; ADTS AAC has layer bits 00, MPEG audio does not.
-		return (bytes[1] & 0x06) === 0 ? BY_EXTENSION.aac : BY_EXTENSION.mp3;
+		if ((bytes[1] & 0x06) === 0) return BY_EXTENSION.aac;
+		return mpegFrame(bytes, 0) ? BY_EXTENSION.mp3 : undefined;
 	}
 	return undefined;
 }
 
-function fromContentType(contentType: unknown): AudioFormat | undefined {
-	if (typeof contentType !== 'string') return undefined;
-	const extension = BY_MIME[contentType.split(';')[0].trim().toLowerCase()];
-	return extension ? BY_EXTENSION[extension] : undefined;
+/** An ID3v2 header: version 2 to 4, and a size in four 7-bit ("syncsafe") bytes. */
+function isId3Header(bytes: Uint8Array): boolean {
+	return (
+		bytes[3] >= 2 &&
+		bytes[3] <= 4 &&
+		bytes[4] !== 0xff &&
+		[6, 7, 8, 9].every((index) => bytes[index] < 0x80)
+	);
 }
 
-function fromUrl(url: string | undefined): AudioFormat | undefined {
-	const match = /\.([a-z0-9]{2,5})(?:[?#]|$)/i.exec(url ?? '');
-	return match ? BY_EXTENSION[match[1].toLowerCase()] : undefined;
+function id3Size(bytes: Uint8Array): number {
+	const size = ((bytes[6] << 21) | (bytes[7] << 14) | (bytes[8] << 7) | bytes[9]) + 10;
+	// A footer (flag bit 4) adds another 10 bytes.
+	return bytes[5] & 0x10 ? size + 10 : size;
+}
+
+const MPEG_BITRATES_KBPS: Record<string, number[]> = {
+	// [version 1 | 2], layer: index 1..14
+	'1-1': [32, 64, 96, 128, 160, 192, 224, 256, 288, 320, 352, 384, 416, 448],
+	'1-2': [32, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320, 384],
+	'1-3': [32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320],
+	'2-1': [32, 48, 56, 64, 80, 96, 112, 128, 144, 160, 176, 192, 224, 256],
+	'2-2': [8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160],
+	'2-3': [8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160],
+};
+const MPEG_SAMPLE_RATES = [44100, 48000, 32000];
+
+/** The MPEG audio frame header at `offset`, if the four bytes there are a valid one. */
+function mpegFrame(
+	bytes: Uint8Array,
+	offset: number,
+): { bitrate: number; sampleRate: number } | undefined {
+	if (offset + 4 > bytes.length || bytes[offset] !== 0xff || (bytes[offset + 1] & 0xe0) !== 0xe0) {
+		return undefined;
+	}
+	const versionBits = (bytes[offset + 1] >> 3) & 0x03; // 00 2.5, 01 reserved, 10 v2, 11 v1
+	const layerBits = (bytes[offset + 1] >> 1) & 0x03; // 01 layer III, 10 II, 11 I
+	const bitrateIndex = bytes[offset + 2] >> 4;
+	const rateIndex = (bytes[offset + 2] >> 2) & 0x03;
+	if (versionBits === 1 || layerBits === 0 || bitrateIndex === 0 || bitrateIndex === 15) {
+		return undefined;
+	}
+	if (rateIndex === 3) return undefined;
+	const version = versionBits === 3 ? 1 : 2;
+	const layer = 4 - layerBits;
+	const bitrate = MPEG_BITRATES_KBPS[`${version}-${layer}`][bitrateIndex - 1] * 1000;
+	const divisor = versionBits === 3 ? 1 : versionBits === 2 ? 2 : 4;
+	return { bitrate, sampleRate: MPEG_SAMPLE_RATES[rateIndex] / divisor };
+}
+
+function uint32le(bytes: Uint8Array, offset: number): number {
+	return (
+		(bytes[offset] | (bytes[offset + 1] << 8) | (bytes[offset + 2] << 16)) +
+		bytes[offset + 3] * 0x1000000
+	);
+}
+
+/** Seconds of a WAV from its `fmt ` byte rate and `data` size (capped by the bytes there are). */
+function wavSeconds(bytes: Uint8Array, totalBytes: number): number | undefined {
+	let byteRate: number | undefined;
+	for (let offset = 12; offset + 8 <= bytes.length; ) {
+		const id = ascii(bytes, offset, offset + 4);
+		const size = uint32le(bytes, offset + 4);
+		if (id === 'fmt ' && offset + 16 <= bytes.length) byteRate = uint32le(bytes, offset + 16);
+		if (id === 'data') {
+			if (!byteRate) return undefined;
+			const available = Math.max(0, totalBytes - offset - 8);
+			return Math.min(size, available) / byteRate;
+		}
+		offset += 8 + size + (size % 2);
+	}
+	return undefined;
+}
+
+/** Seconds of a FLAC from its STREAMINFO block (total samples / sample rate). */
+function flacSeconds(bytes: Uint8Array): number | undefined {
+	// 'fLaC', then the first metadata block: 4-byte header, STREAMINFO (type 0) of 34 bytes.
+	if (bytes.length < 8 + 18 || (bytes[4] & 0x7f) !== 0) return undefined;
+	const at = 8 + 10;
+	const sampleRate = (bytes[at] << 12) | (bytes[at + 1] << 4) | (bytes[at + 2] >> 4);
+	const samples =
+		(bytes[at + 3] & 0x0f) * 2 ** 32 +
+		bytes[at + 4] * 0x1000000 +
+		((bytes[at + 5] << 16) | (bytes[at + 6] << 8) | bytes[at + 7]);
+	return sampleRate > 0 && samples > 0 ? samples / sampleRate : undefined;
+}
+
+/** Seconds of an MP3, from its first frame's bitrate (exact for constant bitrate, near for VBR). */
+function mp3Seconds(bytes: Uint8Array, totalBytes: number): number | undefined {
+	const start = ascii(bytes, 0, 3) === 'ID3' ? id3Size(bytes) : 0;
+	const frame = mpegFrame(bytes, start);
+	if (!frame) return undefined;
+	return ((totalBytes - start) * 8) / frame.bitrate;
 }
 
 /**
- * The format of a file, from the most reliable evidence available: its first bytes, then the
- * server's Content-Type, then the URL's extension. `undefined` when none of them is audio.
+ * How long an audio file plays, from its header: WAV, FLAC and MP3 only (the formats DiffRhythm
+ * reads); `undefined` when the header cannot be read. `bytes` is the start of the file (or all of
+ * it), `totalBytes` its whole size.
  */
-export function detectAudioFormat(evidence: {
-	bytes?: Uint8Array;
-	contentType?: unknown;
-	url?: string;
-	fileName?: string;
-}): AudioFormat | undefined {
-	return (
-		(evidence.bytes && sniffAudio(evidence.bytes)) ||
-		fromContentType(evidence.contentType) ||
-		fromUrl(evidence.url) ||
-		fromUrl(evidence.fileName)
-	);
+export function audioSeconds(
+	bytes: Uint8Array,
+	totalBytes: number = bytes.length,
+): number | undefined {
+	const format = sniffAudio(bytes);
+	if (format === BY_EXTENSION.wav) return wavSeconds(bytes, totalBytes);
+	if (format === BY_EXTENSION.flac) return flacSeconds(bytes);
+	if (format === BY_EXTENSION.mp3) return mp3Seconds(bytes, totalBytes);
+	return undefined;
+}
+
+/**
+ * The smallest download accepted as a song. DiffRhythm renders 95 s or 285 s, which is hundreds
+ * of kilobytes even at a low bitrate; a few hundred bytes with audio magic numbers is a stub or an
+ * error page, and keeping it would let the real song's URL expire unnoticed.
+ */
+export const MIN_SONG_BYTES = 1024;
+
+/**
+ * Whether the start of a download is a song: an audio format recognised by its bytes (never by
+ * its label) with a readable header, and not implausibly small. Returns the format, or why not.
+ */
+export function inspectDownload(
+	head: Uint8Array,
+	totalBytes: number,
+): { format: AudioFormat } | { problem: string } {
+	if (totalBytes === 0) return { problem: 'the file is empty' };
+	const format = sniffAudio(head);
+	if (!format) {
+		const text = ascii(head, 0, Math.min(head.length, 64));
+		const looksLike = /^\s*</.test(text)
+			? 'an HTML or XML page'
+			: /^\s*[[{]/.test(text)
+				? 'JSON'
+				: 'not a known audio format';
+		return { problem: `the file is ${looksLike}, not audio` };
+	}
+	if (totalBytes < MIN_SONG_BYTES) {
+		return { problem: `the file has only ${totalBytes} bytes, too few for a song` };
+	}
+	return { format };
 }
 
 /** The extension a URL or file name ends in (lowercase, without the dot), if any. */

@@ -1,7 +1,7 @@
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type { IBinaryData, IExecuteFunctions, IWebhookFunctions } from 'n8n-workflow';
 
-import { detectAudioFormat, SNIFF_BYTES } from './audio';
+import { inspectDownload, SNIFF_BYTES } from './audio';
 import { attachTask, networkWords } from './errors';
 import { DOWNLOAD_TIMEOUT_MS } from './constants';
 import { sleepUnlessAborted } from './sleep';
@@ -14,8 +14,13 @@ interface ByteStream {
 	off(event: string, listener: (...args: unknown[]) => void): unknown;
 	read(): unknown;
 	unshift(chunk: Buffer): void;
+	pause(): unknown;
+	resume(): unknown;
+	push(chunk: Buffer | null): boolean;
 	destroy(error?: Error): unknown;
 }
+
+type ReadableClass = new (options: { read(): void }) => ByteStream;
 
 interface StreamResponse {
 	statusCode: number;
@@ -25,9 +30,8 @@ interface StreamResponse {
 
 /**
  * Reads the first bytes of a stream to identify the file, then puts them back so the whole file
- * still streams into n8n's binary store. Uses paused mode (`readable` + `read()`): once the
- * listener is removed the stream is neither flowing nor explicitly paused, so whatever n8n
- * attaches next (pipe or `data`) starts it. A file shorter than that is returned whole as a Buffer.
+ * still streams into n8n's binary store. Uses paused mode (`readable` + `read()`). A file shorter
+ * than that is returned whole as a Buffer.
  */
 async function peek(
 	stream: ByteStream,
@@ -70,21 +74,98 @@ async function peek(
 	});
 }
 
+/** Node's `Readable`, found through the response stream's prototypes (it cannot be imported). */
+function readableClassOf(stream: object): ReadableClass | undefined {
+	for (let proto = Object.getPrototypeOf(stream); proto; proto = Object.getPrototypeOf(proto)) {
+		const ctor = (proto as { constructor?: { name?: string } }).constructor;
+		if (ctor?.name === 'Readable') return ctor as unknown as ReadableClass;
+	}
+	return undefined;
+}
+
+class TooLarge extends Error {}
+class TooSlow extends Error {}
+
+/**
+ * The download's bytes as a new stream that fails once more than `maxBytes` have passed, or when
+ * `deadline` aborts, with backpressure kept (the source pauses while the store is behind). Counting
+ * has to happen in between: a `data` listener on the source itself would start it flowing before
+ * n8n's store attaches, and those bytes would be lost.
+ */
+function bounded(source: ByteStream, maxBytes: number, deadline: AbortSignal): ByteStream {
+	const Readable = readableClassOf(source);
+	if (!Readable) return source;
+	let seen = 0;
+	const out = new Readable({
+		read() {
+			source.resume();
+		},
+	});
+	const fail = (error: Error) => {
+		source.destroy();
+		out.destroy(error);
+	};
+	source.on('data', (chunk: unknown) => {
+		const buffer = chunk as Buffer;
+		seen += buffer.length;
+		if (seen > maxBytes) return fail(new TooLarge());
+		if (!out.push(buffer)) source.pause();
+	});
+	source.on('end', () => out.push(null));
+	source.on('error', (error: unknown) => out.destroy(error as Error));
+	deadline.addEventListener('abort', () => fail(new TooSlow()), { once: true });
+	return out;
+}
+
 export interface DownloadRequest {
 	url: string;
 	/** Used for the file name and in errors, so a lost download never loses the task. */
 	taskId: string;
 	itemIndex: number;
+	/** Larger files are refused (the Max Audio Size option). */
+	maxBytes: number;
+}
+
+const TOO_SLOW = `not finished within ${DOWNLOAD_TIMEOUT_MS / 1000} s`;
+
+function megabytes(bytes: number): string {
+	return `${Math.round((bytes / 1048576) * 10) / 10} MB`;
+}
+
+/** The error every failed download ends in: the task id and the audio URL, both, always. */
+function downloadError(
+	context: IExecuteFunctions | IWebhookFunctions,
+	{ url, taskId, itemIndex }: DownloadRequest,
+	reason: string,
+	httpCode?: number,
+): NodeApiError {
+	const error = new NodeApiError(
+		context.getNode(),
+		{ message: reason },
+		{
+			message: `Could not download the audio of task ${taskId} (${reason})`,
+			description:
+				`Task id: ${taskId}. Audio URL: ${url} . PiAPI's audio URLs are temporary: fetch the song from there ` +
+				'while it is valid, or run Get Task with this id and Download Audio on.',
+			httpCode: httpCode !== undefined ? String(httpCode) : undefined,
+			itemIndex,
+		},
+	);
+	return attachTask(error, taskId, 'completed');
 }
 
 /**
  * Downloads the song into n8n's binary data, streamed rather than held in memory where the binary
- * mode allows it. No credential is sent (audio lives on a CDN). Only http(s) URLs are fetched.
+ * mode allows it. No credential is sent (audio lives on a CDN); redirects are followed, over
+ * http(s) only. What arrives must be a song: an audio file recognised by its bytes, not its label,
+ * of at least a plausible size and at most `maxBytes`, within a total deadline. Anything else is
+ * an error naming the task id and the URL, never a "song" that cannot be played.
  */
 export async function downloadAudio(
 	this: IExecuteFunctions | IWebhookFunctions,
-	{ url, taskId, itemIndex }: DownloadRequest,
+	request: DownloadRequest,
 ): Promise<IBinaryData> {
+	const { url, taskId, itemIndex } = request;
 	let parsed: URL | undefined;
 	try {
 		parsed = new URL(url);
@@ -92,20 +173,24 @@ export async function downloadAudio(
 		parsed = undefined;
 	}
 	if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) {
-		throw new NodeOperationError(
-			this.getNode(),
-			`Task ${taskId} gave an audio URL that is not http(s)`,
-			{
+		throw attachTask(
+			new NodeOperationError(this.getNode(), `Task ${taskId} gave an audio URL that is not http(s)`, {
 				itemIndex,
 				description: `Task id: ${taskId}. Only http(s) audio URLs are downloaded.`,
-			},
+			}),
+			taskId,
+			'completed',
 		);
 	}
-	const signal = cancelSignalOf(this);
+	const cancel = cancelSignalOf(this);
+	// A total deadline, not only an idle timeout: a server trickling bytes would hold the item forever.
+	const deadline = AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS);
+	const signal = cancel ? AbortSignal.any([cancel, deadline]) : deadline;
 	for (let attempt = 1; ; attempt++) {
 		let failure: Failure;
+		let response: StreamResponse | undefined;
 		try {
-			const response = (await this.helpers.httpRequest({
+			response = (await this.helpers.httpRequest({
 				method: 'GET',
 				url,
 				encoding: 'stream',
@@ -114,33 +199,26 @@ export async function downloadAudio(
 				timeout: DOWNLOAD_TIMEOUT_MS,
 				abortSignal: signal,
 			})) as StreamResponse;
-			if (response.statusCode >= 200 && response.statusCode < 300) {
-				const { head, rest } = await peek(response.body, SNIFF_BYTES);
-				const format = detectAudioFormat({
-					bytes: head,
-					contentType: response.headers['content-type'],
-					url,
-				}) ?? { mimeType: 'application/octet-stream', extension: 'bin' };
-				return await this.helpers.prepareBinaryData(
-					rest as Buffer,
-					`diffrhythm-${taskId}.${format.extension}`,
-					format.mimeType,
-				);
-			}
+		} catch (error) {
+			failure = cancel?.aborted
+				? { kind: 'aborted' }
+				: deadline.aborted
+					? { kind: 'timeout' }
+					: { kind: 'network', code: String((error as { code?: unknown }).code ?? 'UNKNOWN') };
+		}
+		if (response && response.statusCode >= 200 && response.statusCode < 300) {
+			// Not retried from here on: what the server sent is judged as it is.
+			return await store.call(this, request, response, deadline);
+		}
+		if (response) {
 			response.body.destroy();
 			failure = {
 				kind: 'http',
 				status: response.statusCode,
 				retryAfterMs: parseRetryAfter(response.headers['retry-after']),
 			};
-		} catch (error) {
-			if (signal?.aborted) failure = { kind: 'aborted' };
-			else
-				failure = {
-					kind: 'network',
-					code: String((error as { code?: unknown }).code ?? 'UNKNOWN'),
-				};
 		}
+		failure ??= { kind: 'network', code: 'UNKNOWN' };
 		const delay = retryDelayMs(failure, attempt, true);
 		if (delay === undefined || !(await sleepUnlessAborted(delay, signal))) {
 			const reason =
@@ -148,20 +226,51 @@ export async function downloadAudio(
 					? `HTTP ${failure.status}`
 					: failure.kind === 'network'
 						? networkWords(failure.code)
-						: 'cancelled';
-			const error = new NodeApiError(
-				this.getNode(),
-				{ message: reason },
-				{
-					message: `Could not download the audio of task ${taskId} (${reason})`,
-					description:
-						`Task id: ${taskId}. PiAPI's audio URLs are temporary; if this one expired, the song cannot be ` +
-						'downloaded again. Otherwise run Get Task with this id and Download Audio on.',
-					httpCode: failure.kind === 'http' ? String(failure.status) : undefined,
-					itemIndex,
-				},
-			);
-			throw attachTask(error, taskId, 'completed');
+						: cancel?.aborted
+							? 'cancelled'
+							: TOO_SLOW;
+			throw downloadError(this, request, reason, failure.kind === 'http' ? failure.status : undefined);
 		}
+	}
+}
+
+/** Checks an answered download and streams it into the binary store (see `downloadAudio`). */
+async function store(
+	this: IExecuteFunctions | IWebhookFunctions,
+	request: DownloadRequest,
+	response: StreamResponse,
+	deadline: AbortSignal,
+): Promise<IBinaryData> {
+	const { taskId, maxBytes } = request;
+	const declared = Number(response.headers['content-length']);
+	if (Number.isFinite(declared) && declared > maxBytes) {
+		response.body.destroy();
+		throw downloadError(this, request, `${megabytes(declared)}, more than Max Audio Size (${megabytes(maxBytes)})`);
+	}
+	const { head, rest } = await peek(response.body, SNIFF_BYTES);
+	const total = Buffer.isBuffer(rest) ? rest.length : Math.max(head.length, declared || 0);
+	const verdict = inspectDownload(head, total);
+	if ('problem' in verdict) {
+		if (!Buffer.isBuffer(rest)) rest.destroy();
+		throw downloadError(this, request, verdict.problem);
+	}
+	if (Buffer.isBuffer(rest) && rest.length > maxBytes) {
+		throw downloadError(this, request, `more than Max Audio Size (${megabytes(maxBytes)})`);
+	}
+	const body = Buffer.isBuffer(rest) ? rest : bounded(rest, maxBytes, deadline);
+	try {
+		return await this.helpers.prepareBinaryData(
+			body as Buffer,
+			`diffrhythm-${taskId}.${verdict.format.extension}`,
+			verdict.format.mimeType,
+		);
+	} catch (error) {
+		const reason =
+			error instanceof TooLarge
+				? `more than Max Audio Size (${megabytes(maxBytes)})`
+				: error instanceof TooSlow || deadline.aborted
+					? TOO_SLOW
+					: `the transfer broke off: ${(error as Error).message}`;
+		throw downloadError(this, request, reason);
 	}
 }

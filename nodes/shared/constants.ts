@@ -60,6 +60,8 @@ export const POLL = {
 	coalesceMs: 100,
 	/** Never check one task twice within this. */
 	minGapMs: 500,
+	/** Shortest sleep of a poll pass that checks nothing: the loop always yields to a timer. */
+	minSleepMs: 10,
 	/** The plan is revised at least this often while sleeping (other executions may have learned). */
 	replanMs: 1_000,
 	/** Render times remembered per model and task type. */

@@ -2,7 +2,7 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type { IExecuteFunctions, INode, IWebhookFunctions, JsonObject } from 'n8n-workflow';
 
 import type { PiApiTask } from './interfaces';
-import { taskErrorMessage } from './task';
+import { outputStatus, taskErrorMessage } from './task';
 import { failureStatus, type Failure } from './transport/retry';
 
 /**
@@ -91,6 +91,15 @@ function messageFor(
 				: 'PiAPI or a proxy in between sent a broken answer. Try again later.',
 		];
 	}
+	if (failure.kind === 'redirect') {
+		const where = failure.location ? ` to ${failure.location}` : '';
+		return [
+			`PiAPI's address answered with a redirect (HTTP ${failure.status})${where}, which was not followed`,
+			`The API key is sent only to ${new URL(facts.baseUrl).origin}, never on to another address. ` +
+				'Set the Base URL in the PiAPI API credential to the address that really serves the API ' +
+				"(PiAPI's is https://api.piapi.ai).",
+		];
+	}
 	if (failure.kind === 'aborted') {
 		return ['The execution was cancelled while calling PiAPI', creating ? UNSURE_CREATE : ''];
 	}
@@ -167,10 +176,11 @@ export function attachTask<E extends NodeApiError | NodeOperationError>(
 	taskId: string,
 	status: string,
 ): E {
-	(error as WithTaskFields)[TASK_FIELDS] = { taskId, status };
+	const spelled = outputStatus(status);
+	(error as WithTaskFields)[TASK_FIELDS] = { taskId, status: spelled };
 	if (!String(error.description ?? '').includes(taskId)) {
 		error.description =
-			`Task id: ${taskId} (last status: ${status}). ${error.description ?? ''}`.trim();
+			`Task id: ${taskId} (last status: ${spelled}). ${error.description ?? ''}`.trim();
 	}
 	return error;
 }

@@ -8,15 +8,12 @@ import type {
 import { NodeOperationError } from 'n8n-workflow';
 
 import { downloadAudio } from './binary';
+import { readOutputOptions, type OutputOptions } from './descriptions';
 import { asNodeError, attachTask, taskFieldsOf } from './errors';
 import type { PiApiTask } from './interfaces';
 import { audioUrlOf, statusPhase, toOutputJson } from './task';
 
-export interface OutputOptions {
-	/** Fetch the song into binary data when the task is completed. */
-	downloadAudio: boolean;
-	binaryPropertyName: string;
-}
+export type { OutputOptions };
 
 /**
  * The single path from a PiAPI task to an n8n item, used by every operation and wait mode, so
@@ -28,26 +25,37 @@ export async function taskToItem(
 	itemIndex: number,
 	options: OutputOptions,
 ): Promise<INodeExecutionData> {
+	try {
+		return await buildItem.call(this, task, itemIndex, options);
+	} catch (error) {
+		// Whatever fails here (the download, the binary store), the task is paid for: its id goes along.
+		throw attachTask(asNodeError(this, error, itemIndex), task.task_id, String(task.status));
+	}
+}
+
+async function buildItem(
+	this: IExecuteFunctions | IWebhookFunctions,
+	task: PiApiTask,
+	itemIndex: number,
+	options: OutputOptions,
+): Promise<INodeExecutionData> {
 	const item: INodeExecutionData = { json: toOutputJson(task), pairedItem: { item: itemIndex } };
 	if (!options.downloadAudio || statusPhase(task.status) !== 'completed') return item;
 	const url = audioUrlOf(task);
 	if (!url) {
 		const keys =
 			task.output && typeof task.output === 'object' ? Object.keys(task.output).join(', ') : 'none';
-		throw attachTask(
-			new NodeOperationError(
-				this.getNode(),
-				`Task ${task.task_id} completed without an audio URL`,
-				{
-					itemIndex,
-					description: `PiAPI's output had no http(s) URL (fields: ${keys}). Turn Download Audio off to get the task as it is.`,
-				},
-			),
-			task.task_id,
-			String(task.status),
-		);
+		throw new NodeOperationError(this.getNode(), `Task ${task.task_id} completed without an audio URL`, {
+			itemIndex,
+			description: `PiAPI's output had no http(s) URL (fields: ${keys}). Turn Download Audio off to get the task as it is.`,
+		});
 	}
-	const binary = await downloadAudio.call(this, { url, taskId: task.task_id, itemIndex });
+	const binary = await downloadAudio.call(this, {
+		url,
+		taskId: task.task_id,
+		itemIndex,
+		maxBytes: options.maxAudioBytes,
+	});
 	item.binary = { [options.binaryPropertyName]: binary };
 	return item;
 }
@@ -71,19 +79,27 @@ export function errorItem(
 
 /**
  * The item a webhook (the trigger, or a resumed Generate and Wait) emits for a confirmed task,
- * with the node's Download Audio fields. The call is already accepted, so a failed download does
- * not fail it: the item then carries the error and the task id, to be fetched again with Get Task.
+ * with the node's Download Audio fields. The call is already accepted, so nothing here may fail
+ * it: a bad option or a failed download gives an item with the error and the task id instead, to
+ * be fetched again with Get Task.
  */
 export async function webhookTaskItem(
 	this: IWebhookFunctions,
 	task: PiApiTask,
+	itemIndex = 0,
 ): Promise<INodeExecutionData> {
 	try {
-		return await taskToItem.call(this, task, 0, {
-			downloadAudio: this.getNodeParameter('downloadAudio', true) as boolean,
-			binaryPropertyName: this.getNodeParameter('binaryPropertyName', 'data') as string,
-		});
+		const options = readOutputOptions(
+			this.getNode(),
+			(name, fallback) => this.getNodeParameter(name, fallback),
+			itemIndex,
+			true,
+		);
+		return await taskToItem.call(this, task, itemIndex, options);
 	} catch (error) {
-		return errorItem(0, attachTask(asNodeError(this, error, 0), task.task_id, String(task.status)));
+		return errorItem(
+			itemIndex,
+			attachTask(asNodeError(this, error, itemIndex), task.task_id, String(task.status)),
+		);
 	}
 }

@@ -27,6 +27,19 @@ export function statusPhase(status: unknown): TaskPhase {
 	return 'waiting';
 }
 
+/**
+ * The status as the package spells it in its output, whatever PiAPI sent (`Completed`,
+ * ` SUCCESS `, `canceled`): `completed`, `failed`, `cancelled`, or a waiting status in lower case
+ * (`pending`, `staged`, `processing`, …). PiAPI's own spelling stays available as `piapiStatus`.
+ */
+export function outputStatus(status: unknown): string {
+	const key = statusKey(status);
+	if (COMPLETED.has(key)) return 'completed';
+	if (key === 'cancelled' || key === 'canceled') return 'cancelled';
+	if (FAILED.has(key)) return 'failed';
+	return key;
+}
+
 /** Whether the status is one the package knows; unknown ones are logged once. */
 export function isKnownStatus(status: unknown): boolean {
 	const key = statusKey(status);
@@ -82,11 +95,28 @@ export function audioUrlOf(task: PiApiTask): string | undefined {
 	return firstHttpUrl(output);
 }
 
+/** PiAPI task ids are UUIDs; a longer id is not one. */
+const TASK_ID_MAX_LENGTH = 128;
+
+/**
+ * Whether a value can be a PiAPI task id and is safe in a request path: 1 to 128 characters of
+ * letters, digits and `-_.~:`, starting with a letter or digit. That refuses `.` and `..` (a URL
+ * resolves `/api/v1/task/..` to `/api/v1/`), slashes, `?`, `#`, spaces and control characters.
+ */
+export function isTaskId(value: unknown): value is string {
+	return (
+		typeof value === 'string' &&
+		value.length <= TASK_ID_MAX_LENGTH &&
+		/^[A-Za-z0-9][A-Za-z0-9._~:-]*$/.test(value)
+	);
+}
+
 const ZERO_TIME = /^0001-01-01T00:00:00(\.0+)?(Z|[+-]00:00)$/;
 
 /**
  * The task as users should see it: PiAPI echoes the webhook secret in every read, so it is
- * removed; Go zero times become null; `audioUrl` is added for convenience.
+ * removed; Go zero times become null; `status` has the package's one spelling (`outputStatus`)
+ * with PiAPI's own kept as `piapiStatus`; `audioUrl` is added for convenience.
  */
 export function toOutputJson(task: PiApiTask): IDataObject {
 	const json = JSON.parse(JSON.stringify(task)) as PiApiTask;
@@ -99,7 +129,12 @@ export function toOutputJson(task: PiApiTask): IDataObject {
 		}
 	}
 	const audioUrl = audioUrlOf(task);
-	return { ...json, audioUrl: audioUrl ?? null };
+	return {
+		...json,
+		status: outputStatus(task.status),
+		piapiStatus: task.status ?? null,
+		audioUrl: audioUrl ?? null,
+	};
 }
 
 /** PiAPI's explanation of a failed task, best field first. */

@@ -1,6 +1,7 @@
 import type { IWebhookFunctions } from 'n8n-workflow';
 
 import type { PiApiTask } from './interfaces';
+import { isTaskId } from './task';
 
 /** What a PiAPI webhook call (`{ timestamp, data }`) claims, checked in form but not yet trusted. */
 export interface WebhookClaim {
@@ -12,7 +13,6 @@ export interface WebhookClaim {
 
 /** Bounds that no real PiAPI call comes near; beyond them a body is refused before any use. */
 const LIMITS = {
-	taskIdLength: 128,
 	statusLength: 64,
 	/** `toOutputJson` copies the task recursively; a hostile nesting must not overflow the stack. */
 	depth: 64,
@@ -55,17 +55,6 @@ function nestsDeeper(value: unknown, limit: number): boolean {
 		for (const child of Object.values(current)) stack.push([child, depth + 1]);
 	}
 	return false;
-}
-
-/** PiAPI task ids are UUIDs; anything that could change the confirm request's path is refused. */
-function isTaskId(value: unknown): value is string {
-	return (
-		typeof value === 'string' &&
-		value.length > 0 &&
-		value.length <= LIMITS.taskIdLength &&
-		// eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
-		!/[\s/?#\\\u0000-\u001f\u007f]/.test(value)
-	);
 }
 
 function timestampOf(value: unknown): number | null {

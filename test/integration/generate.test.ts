@@ -9,6 +9,7 @@ import {
 	useSimulator,
 	WEBHOOK_SECRET,
 } from './helpers';
+import { wavBuffer } from '../simulator';
 
 const sim = useSimulator({ pendingMs: 50, renderMs: 300, audioSeconds: 1 });
 
@@ -166,7 +167,7 @@ describe('reference audio from binary data', () => {
 	};
 
 	it('sends a wav inline as a base64 data URI', async () => {
-		const wav = Buffer.concat([Buffer.from('RIFF\0\0\0\0WAVEfmt ', 'latin1'), Buffer.alloc(64)]);
+		const wav = wavBuffer({ seconds: 10, sampleRate: 8000, channels: 1 });
 		const result = await runNode(sim, fromBinary, {
 			items: binaryItem(wav, 'ref.wav', 'audio/wav'),
 		});
@@ -192,13 +193,36 @@ describe('reference audio from binary data', () => {
 		const result = await runNode(sim, fromBinary, {
 			items: binaryItem(big, 'big.mp3', 'audio/mpeg'),
 		});
+		// 3 bytes over the limit must not read as "10.0 MB, at most 10 MB".
 		expect(result.error?.message).toBe(
-			'Reference Audio: "data" is 10.0 MB; PiAPI accepts at most 10 MB',
+			'Reference Audio: "data" (big.mp3) has 10,485,763 bytes; PiAPI accepts at most 10,485,760 bytes (10 MiB)',
 		);
 		const missing = await runNode(sim, { ...fromBinary, referenceAudioBinaryProperty: 'song' });
 		expect(missing.error?.message).toBe(
 			'Reference Audio: the input item has no binary field "song"',
 		);
+		expect(sim.requests).toHaveLength(0);
+	});
+
+	it('refuses audio shorter than 10 s, or only a few bytes that start like audio, before paying', async () => {
+		const short = wavBuffer({ seconds: 9, sampleRate: 8000, channels: 1 });
+		const tooShort = await runNode(sim, fromBinary, { items: binaryItem(short, 'short.wav', 'audio/wav') });
+		expect(tooShort.error?.message).toBe(
+			'Reference Audio: "data" (short.wav) is 9.0 s long; DiffRhythm needs at least 10 s of reference audio',
+		);
+		const stubs: Array<[string, Buffer]> = [
+			['stub.wav', Buffer.from('RIFF\0\0\0\0WAVE', 'latin1')],
+			['stub.mp3', Buffer.from([0x49, 0x44, 0x33, 3, 0, 0, 0, 0, 0, 0, 0xff, 0xfb])],
+			['stub.flac', Buffer.from('fLaC\0\0\0\x22', 'latin1')],
+			['frame.mp3', Buffer.from([0xff, 0xfb, 0x90, 0x64])],
+		];
+		for (const [name, bytes] of stubs) {
+			const result = await runNode(sim, fromBinary, { items: binaryItem(bytes, name, 'audio/mpeg') });
+			expect(result.status).toBe('error');
+			expect(result.error?.message).toMatch(
+				new RegExp(`^Reference Audio: "data" \\(${name.replace('.', '\\.')}\\) (starts like|is 0\\.0 s long)`),
+			);
+		}
 		expect(sim.requests).toHaveLength(0);
 	});
 });

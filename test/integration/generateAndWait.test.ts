@@ -161,7 +161,9 @@ describe('Generate and Wait (poll)', () => {
 		sim.setBehaviour(() => ({ statusCase: 'upper' }));
 		const upper = await runNode(sim, generateAndWait);
 		expect(upper.status).toBe('success');
-		expect(upper.output('DiffRhythm')![0].json.status).toBe('COMPLETED');
+		// `status` has one spelling for IF nodes to compare with; PiAPI's own stays in `piapiStatus`.
+		expect(upper.output('DiffRhythm')![0].json.status).toBe('completed');
+		expect(upper.output('DiffRhythm')![0].json.piapiStatus).toBe('COMPLETED');
 		sim.setBehaviour(() => ({ statusCase: 'title', outcome: 'failed' }));
 		const failed = await runNode(sim, generateAndWait);
 		expect(failed.error?.message).toContain('failed: simulated generation failure');

@@ -236,12 +236,87 @@ describe('Generate and Wait, Wait Mode "Suspend Until PiAPI Calls Back"', () => 
 		expect(sim.posts()).toHaveLength(1);
 	});
 
-	it('refuses several items before anything is paid for', async () => {
-		const result = await suspend(SUSPEND, items(3));
-		expect(result.status).toBe('error');
-		expect(result.error?.message).toContain('takes one item per execution, and 3 items arrived');
-		expect(String(result.error?.description)).toContain('Loop Over Items');
-		expect(sim.posts()).toHaveLength(0);
+	it('waits for several items in one suspended execution and resumes once, when the last song is done', async () => {
+		// Renders of 300, 1500 and 800 ms: the songs finish out of order.
+		const renders = [300, 1500, 800];
+		sim.setBehaviour((_input, index) => ({ renderMs: renders[index % 3] }));
+		const waiting = await suspend(SUSPEND, items(3));
+		expect(waiting.status).toBe('waiting');
+		// Every task is created up front, with the same resume URL.
+		expect(sim.posts()).toHaveLength(3);
+		const ids = [...sim.tasks.keys()];
+		const parked = waiting.output('DiffRhythm')!;
+		expect(parked.map((item) => (item.json.diffRhythmPending as { taskId: string }).taskId)).toEqual(ids);
+
+		const done = await server.finished(waiting.executionId);
+		expect(done.status).toBe('success');
+		const output = done.output('DiffRhythm')!;
+		expect(output).toHaveLength(3);
+		output.forEach((item, index) => {
+			expect(item.json.task_id).toBe(ids[index]);
+			expect(item.json.status).toBe('completed');
+			expect(item.pairedItem).toEqual({ item: index });
+			expect(item.binary?.data.mimeType).toBe('audio/wav');
+		});
+		// The two earlier final callbacks were answered 200 and resumed nothing; the last one did.
+		await until(() => sim.deliveries.filter((d) => d.kind === 'final').length === 3);
+		expect(sim.deliveries.filter((d) => d.kind === 'final').map((d) => d.statusCode)).toEqual([
+			200, 200, 200,
+		]);
+		expect(server.requests.filter((r) => r.resumed)).toHaveLength(1);
+		expect(sim.posts()).toHaveLength(3);
+	});
+
+	it('outputs every item with its own task id when Max Wait runs out with several items', async () => {
+		stuck();
+		const waiting = await suspend(SUSPEND, items(2));
+		const ids = [...sim.tasks.keys()];
+		const timedOut = await server.timeout(waiting.executionId);
+		const output = timedOut.output('DiffRhythm')!;
+		expect(output.map((item) => (item.json.diffRhythmPending as { taskId: string }).taskId)).toEqual(ids);
+		expect(sim.posts()).toHaveLength(2);
+	});
+
+	it('ignores a callback about a task that is not this wait\'s, even with the right secret', async () => {
+		stuck();
+		const other = await runNode(sim, { ...GENERATE_AND_WAIT, operation: 'generate' });
+		const otherId = String(other.output('DiffRhythm')![0].json.task_id);
+		const waiting = await suspend();
+		const { endpoint, secret } = sim.posts()[1].body.config!.webhook_config!;
+		const first = logs.length;
+		const foreign = await callBack(
+			endpoint!,
+			{ timestamp: 1, data: { ...sim.getTask(otherId)!, status: 'completed' } },
+			secret,
+		);
+		expect(foreign.status).toBe(200);
+		expect(await foreign.json()).toEqual({ received: true });
+		expect(server.executions.get(waiting.executionId)!.status).toBe('waiting');
+		// Nothing was even asked of PiAPI about it.
+		expect(sim.count('GET', `/api/v1/task/${otherId}`)).toBe(0);
+		expect(
+			logs
+				.slice(first)
+				.map((line) => line.message)
+				.join('\n'),
+		).toContain(`a callback about task ${otherId} (completed) is not for this wait`);
+	});
+
+	it('resumes once when two final callbacks arrive at the same moment', async () => {
+		// PiAPI's own final call is left out, so both copies can be sent together by hand.
+		sim.setBehaviour(() => ({ webhookRepeat: 0, renderMs: 100 }));
+		const waiting = await suspend();
+		const taskId = [...sim.tasks.keys()][0];
+		await until(() => sim.tasks.get(taskId)?.status === 'completed');
+		const answers = await Promise.all([sim.deliver(taskId), sim.deliver(taskId)]);
+		// This stand-in marks the execution running before webhook() (the second copy gets 409);
+		// real n8n runs both webhook() calls, and the node resumes only with the first (200).
+		expect(answers.map((answer) => answer.statusCode).sort()).toEqual(
+			answers.some((answer) => answer.statusCode === 409) ? [200, 409] : [200, 200],
+		);
+		const done = await server.finished(waiting.executionId);
+		expect(done.output('DiffRhythm')).toHaveLength(1);
+		expect(server.requests.filter((r) => r.resumed)).toHaveLength(1);
 	});
 
 	it('validates the input before anything is paid for', async () => {

@@ -1,7 +1,7 @@
 import type { INode } from 'n8n-workflow';
 
 import { apiError, attachTask, taskFieldsOf, type RequestFacts } from '../../nodes/shared/errors';
-import { redactor } from '../../nodes/shared/transport';
+import { redactor } from '../../nodes/shared/redact';
 
 const node: INode = {
 	id: '1',

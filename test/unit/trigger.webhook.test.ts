@@ -39,7 +39,14 @@ interface Call {
 	credentials?: IDataObject;
 	/** What PiAPI answers to GET /api/v1/task/{id}: the task, or an HTTP status. Default: 404. */
 	piApi?: Record<string, PiApiTask | number>;
+	/**
+	 * The workflow the trigger belongs to. Each call gets its own unless given, because the node
+	 * remembers deliveries per workflow and node: repeats within one are dropped.
+	 */
+	workflowId?: string;
 }
+
+let workflows = 0;
 
 interface Outcome {
 	result: IWebhookResponseData;
@@ -52,6 +59,7 @@ interface Outcome {
 }
 
 async function call(input: Call): Promise<Outcome> {
+	const workflowId = input.workflowId ?? `workflow-${++workflows}`;
 	const parameters: IDataObject = { downloadAudio: false, ...input.parameters };
 	const credentials = input.credentials ?? {
 		apiKey: API_KEY,
@@ -78,6 +86,7 @@ async function call(input: Call): Promise<Outcome> {
 		getResponseObject: () => responseObject,
 		getNodeParameter: (name: string, fallback?: unknown) => parameters[name] ?? fallback,
 		getCredentials: async () => credentials,
+		getWorkflow: () => ({ id: workflowId, name: 'receiver', active: true }),
 		getNode: () => ({
 			id: 'trigger',
 			name: 'PiAPI Trigger',
@@ -192,9 +201,33 @@ describe('a genuine call', () => {
 			);
 			expect(json.event).toBe('completed');
 			expect(json.dedupeKey).toBe(`${TASK_ID}:completed`);
-			expect(json.status).toBe(status);
+			// One spelling to branch on; PiAPI's own is kept beside it.
+			expect(json.status).toBe('completed');
+			expect(json.piapiStatus).toBe(status);
 		},
 	);
+
+	it('acts once on a delivery repeated to the same trigger, also when both arrive at the same moment', async () => {
+		const same = { body: genuine(), piApi: confirmed, workflowId: 'repeats' };
+		const [first, second] = await Promise.all([call(same), call(same)]);
+		const started = [first, second].filter((outcome) => 'workflowData' in outcome.result);
+		expect(started).toHaveLength(1);
+		const dropped = [first, second].find((outcome) => !('workflowData' in outcome.result))!;
+		expect(dropped.result).toEqual({ webhookResponse: { received: true } });
+		// PiAPI was asked once: the repeat was dropped before confirming.
+		expect(first.gets.length + second.gets.length).toBe(1);
+		const third = await call(same);
+		expect(third.result).toEqual({ webhookResponse: { received: true } });
+		// Another trigger (another workflow) still gets the same task.
+		expect('workflowData' in (await call({ ...same, workflowId: 'another' })).result).toBe(true);
+	});
+
+	it('handles a repeat when the first copy could not be confirmed', async () => {
+		const unreachable = await call({ body: genuine(), piApi: { [TASK_ID]: 503 }, workflowId: 'retry' });
+		expect(unreachable.status).toBe(503);
+		const again = await call({ body: genuine(), piApi: confirmed, workflowId: 'retry' });
+		expect('workflowData' in again.result).toBe(true);
+	});
 
 	it('keeps the delivery timestamp as sent, a numeric string as a number, and null when absent', async () => {
 		const stamp = async (timestamp: unknown) =>

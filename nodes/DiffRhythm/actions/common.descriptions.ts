@@ -1,7 +1,4 @@
-import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-
-import type { OutputOptions } from '../../shared/output';
-import { audioInToolResult, runsAsTool } from '../tool';
+import type { INodeProperties } from 'n8n-workflow';
 
 /** The Lyrics field, one per Lyrics Format: same parameter, with help for what that format needs. */
 function lyricsField(
@@ -116,54 +113,3 @@ export const songFields: INodeProperties[] = [
 		displayOptions: { show: { referenceAudio: ['binary'] } },
 	},
 ];
-
-const binaryPropertyName: INodeProperties = {
-	displayName: 'Put Output File in Field',
-	name: 'binaryPropertyName',
-	type: 'string',
-	default: 'data',
-	description: 'Name of the binary field the song is written to',
-	displayOptions: { show: { downloadAudio: [true] } },
-};
-
-const DOWNLOAD_DESCRIPTION =
-	'Whether to download the finished song into binary data. PiAPI deletes its files after a while, so keep a copy.';
-
-/** Generate and Wait returns the song itself by default: a URL alone expires. */
-export const downloadOn: INodeProperties[] = [
-	{
-		displayName: 'Download Audio',
-		name: 'downloadAudio',
-		type: 'boolean',
-		default: true,
-		description: DOWNLOAD_DESCRIPTION,
-	},
-	binaryPropertyName,
-];
-
-/** Get Task is often a status check, so it downloads only when asked. */
-export const downloadOff: INodeProperties[] = [
-	{
-		displayName: 'Download Audio',
-		name: 'downloadAudio',
-		type: 'boolean',
-		default: false,
-		description: DOWNLOAD_DESCRIPTION,
-	},
-	binaryPropertyName,
-];
-
-/** Reads the download fields above for one item. */
-export function outputOptionsOf(
-	context: IExecuteFunctions,
-	itemIndex: number,
-	downloadByDefault: boolean,
-): OutputOptions {
-	const download = context.getNodeParameter('downloadAudio', itemIndex, downloadByDefault) as boolean;
-	return {
-		// As an agent's tool the song is not downloaded unless asked: the model gets its URL.
-		downloadAudio:
-			download && (!runsAsTool(context) || audioInToolResult(context, itemIndex)),
-		binaryPropertyName: context.getNodeParameter('binaryPropertyName', itemIndex, 'data') as string,
-	};
-}

@@ -2,7 +2,10 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { WAIT_DEFAULTS } from '../../shared/constants';
+import { inputError } from '../../shared/errors';
+import { describeValue, NOT_SET, optionOf } from '../../shared/options';
 import { toOutputJson } from '../../shared/task';
+import { FIELD_LABELS } from '../validation';
 import { songFields } from './common.descriptions';
 import { buildCreateTaskBody, createAll, credentialWebhookSecret, prepareAll } from './submit';
 import { isError, type Step } from './types';
@@ -43,9 +46,16 @@ export async function execute(
 		itemIndexes,
 		failFast,
 		async function (this: IExecuteFunctions, itemIndex) {
-			const callbackUrl = String(
-				this.getNodeParameter('options.callbackUrl', itemIndex, ''),
-			).trim();
+			const raw = optionOf(this.getNodeParameter('options', itemIndex, {}), 'callbackUrl');
+			if (raw !== NOT_SET && typeof raw !== 'string') {
+				throw inputError(
+					this.getNode(),
+					FIELD_LABELS.callbackUrl,
+					`must be text, not ${describeValue(raw)}`,
+					itemIndex,
+				);
+			}
+			const callbackUrl = raw === NOT_SET ? '' : raw.trim();
 			if (callbackUrl === '') return await buildCreateTaskBody.call(this, itemIndex);
 			secret ??= await credentialWebhookSecret.call(this);
 			return await buildCreateTaskBody.call(this, itemIndex, { endpoint: callbackUrl, secret });

@@ -2,13 +2,21 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { WAIT_DEFAULTS } from '../../shared/constants';
-import { taskFailedError } from '../../shared/errors';
+import {
+	downloadOn,
+	maxAudioSizeOption,
+	readOutputOptions,
+	type OutputOptions,
+} from '../../shared/descriptions';
+import { attachTask, taskFailedError } from '../../shared/errors';
+import type { PiApiTask } from '../../shared/interfaces';
+import { choiceOption, numberOption, optionOf } from '../../shared/options';
 import { taskToItem } from '../../shared/output';
 import { mapWithConcurrency } from '../../shared/sleep';
 import { statusPhase } from '../../shared/task';
-import { refuseSuspendAsTool } from '../tool';
-import { strategyFor, type WaitMode, type WaitOptions } from '../wait';
-import { downloadOn, outputOptionsOf, songFields } from './common.descriptions';
+import { refuseSuspendAsTool, toolOutputOptions } from '../tool';
+import { strategyFor, type WaitMode, type WaitOptions, type WaitResult } from '../wait';
+import { songFields } from './common.descriptions';
 import { buildCreateTaskBody, createAll, prepareAll } from './submit';
 import { asNodeError, isError, type Step } from './types';
 
@@ -39,11 +47,12 @@ const properties: INodeProperties[] = [
 				description:
 					'How many requests to PiAPI run at once when several items are submitted and checked together',
 			},
+			maxAudioSizeOption,
 			{
 				displayName: 'Max Wait (Seconds)',
 				name: 'maxWaitSeconds',
 				type: 'number',
-				typeOptions: { minValue: 10, maxValue: 7200 },
+				typeOptions: { minValue: 1, maxValue: 7200 },
 				default: 600, // WAIT_DEFAULTS.maxWaitSeconds; the lint wants a literal
 				description:
 					'How long to wait for the songs. When it runs out the node fails with the task ID (in Suspend mode: outputs the input with diffRhythmPending.taskId), and the task can be fetched later with Get Task.',
@@ -73,7 +82,7 @@ const properties: INodeProperties[] = [
 						name: 'Suspend Until PiAPI Calls Back',
 						value: 'suspend',
 						description:
-							"Park the execution and resume it from PiAPI's webhook, so no worker is held. n8n must be reachable from the internet (WEBHOOK_URL). One item per execution.",
+							"Park the execution and resume it from PiAPI's webhook, so no worker is held. n8n must be reachable from the internet (WEBHOOK_URL). Every item's song is created at once; the execution resumes when the last one is ready.",
 					},
 				],
 				default: 'poll',
@@ -89,6 +98,76 @@ export const description = updateDisplayOptions(
 );
 
 /**
+ * Generate and Wait's options, checked before anything is paid for. They apply to the whole wait,
+ * so they are read for the first item. A value no expression should give (NaN, text, 1e13)
+ * stops the node here with the option's name: unchecked, a NaN deadline made the poll loop spin.
+ */
+export function readWaitOptions(this: IExecuteFunctions): WaitOptions {
+	const node = this.getNode();
+	const options = this.getNodeParameter('options', 0, {});
+	return {
+		mode: choiceOption<WaitMode>(
+			node,
+			'Wait Mode',
+			optionOf(options, 'waitMode'),
+			['poll', 'suspend'],
+			'poll',
+			0,
+		),
+		maxWaitSeconds: numberOption(
+			node,
+			'Max Wait (Seconds)',
+			optionOf(options, 'maxWaitSeconds'),
+			{ min: 1, max: 7200, default: WAIT_DEFAULTS.maxWaitSeconds },
+			0,
+		),
+		pollIntervalSeconds: numberOption(
+			node,
+			'Poll Interval (Seconds)',
+			optionOf(options, 'pollIntervalSeconds'),
+			{ min: 0, max: 300, default: 0 },
+			0,
+		),
+		concurrency: numberOption(
+			node,
+			'Concurrency',
+			optionOf(options, 'concurrency'),
+			{ min: 1, max: 20, integer: true, default: WAIT_DEFAULTS.concurrency },
+			0,
+		),
+	};
+}
+
+/**
+ * The wait, with its one guarantee: whatever it throws (a failed schedule, a suspend n8n refused),
+ * every created task's id reaches its item's error, since each of them is paid for.
+ */
+async function waitKeepingTasks(
+	this: IExecuteFunctions,
+	created: Array<Step<PiApiTask>>,
+	options: WaitOptions,
+): Promise<WaitResult> {
+	try {
+		return await strategyFor(options.mode).wait.call(this, created, options);
+	} catch (error) {
+		return {
+			settled: created.map((step) =>
+				isError(step)
+					? step
+					: {
+							itemIndex: step.itemIndex,
+							error: attachTask(
+								asNodeError(this, error, step.itemIndex),
+								step.value.task_id,
+								String(step.value.status),
+							),
+						},
+			),
+		};
+	}
+}
+
+/**
  * Creates every item's task (validated first, `concurrency` at a time), waits for all of them
  * together, then returns each finished task with its song as binary data. A failed or timed-out
  * task becomes an error that carries its task id. In suspend mode the execution is parked instead
@@ -99,28 +178,34 @@ export async function execute(
 	itemIndexes: number[],
 	failFast: boolean,
 ): Promise<Array<Step<INodeExecutionData>>> {
-	const options = this.getNodeParameter('options', 0, {}) as Partial<
-		Omit<WaitOptions, 'mode'> & { waitMode: WaitMode }
-	>;
-	const waitOptions: WaitOptions = {
-		mode: options.waitMode ?? 'poll',
-		maxWaitSeconds: options.maxWaitSeconds ?? WAIT_DEFAULTS.maxWaitSeconds,
-		pollIntervalSeconds: options.pollIntervalSeconds ?? 0,
-		concurrency: options.concurrency ?? WAIT_DEFAULTS.concurrency,
-	};
+	const waitOptions = readWaitOptions.call(this);
 	refuseSuspendAsTool(this, waitOptions.mode);
 	const strategy = strategyFor(waitOptions.mode);
 	const callback = await strategy.callback?.call(this, itemIndexes, waitOptions);
+	const outputs = new Map<number, OutputOptions>();
 	const prepared = await prepareAll.call(
 		this,
 		itemIndexes,
 		failFast,
 		async function (this: IExecuteFunctions, itemIndex) {
+			outputs.set(
+				itemIndex,
+				toolOutputOptions(
+					this,
+					itemIndex,
+					readOutputOptions(
+						this.getNode(),
+						(name, fallback) => this.getNodeParameter(name, itemIndex, fallback),
+						itemIndex,
+						true,
+					),
+				),
+			);
 			return await buildCreateTaskBody.call(this, itemIndex, callback);
 		},
 	);
 	const created = await createAll.call(this, prepared, waitOptions.concurrency);
-	const result = await strategy.wait.call(this, created, waitOptions);
+	const result = await waitKeepingTasks.call(this, created, waitOptions);
 	if ('suspended' in result) return result.suspended;
 
 	return await mapWithConcurrency(
@@ -133,15 +218,13 @@ export async function execute(
 				return { itemIndex, error: taskFailedError(this.getNode(), task, itemIndex) };
 			}
 			try {
-				const value = await taskToItem.call(
-					this,
-					task,
-					itemIndex,
-					outputOptionsOf(this, itemIndex, true),
-				);
+				const value = await taskToItem.call(this, task, itemIndex, outputs.get(itemIndex)!);
 				return { itemIndex, value };
 			} catch (error) {
-				return { itemIndex, error: asNodeError(this, error, itemIndex) };
+				return {
+					itemIndex,
+					error: attachTask(asNodeError(this, error, itemIndex), task.task_id, String(task.status)),
+				};
 			}
 		},
 	);

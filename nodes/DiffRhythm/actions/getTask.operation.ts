@@ -1,11 +1,13 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { fetchTask } from '../../shared/api';
+import { fetchTask, TASK_ID_RULE } from '../../shared/api';
+import { downloadOff, maxAudioSizeOption, readOutputOptions } from '../../shared/descriptions';
+import { toolOutputOptions } from '../tool';
 import { inputError } from '../../shared/errors';
 import { taskToItem } from '../../shared/output';
+import { isTaskId } from '../../shared/task';
 import { FIELD_LABELS } from '../validation';
-import { downloadOff, outputOptionsOf } from './common.descriptions';
 import { asNodeError, type Step } from './types';
 
 const properties: INodeProperties[] = [
@@ -20,6 +22,14 @@ const properties: INodeProperties[] = [
 			'ID of a PiAPI task, as returned by Generate or found in an error of Generate and Wait',
 	},
 	...downloadOff,
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [maxAudioSizeOption],
+	},
 ];
 
 export const description = updateDisplayOptions({ show: { operation: ['getTask'] } }, properties);
@@ -32,22 +42,23 @@ export async function execute(
 	const steps: Array<Step<INodeExecutionData>> = [];
 	for (const itemIndex of itemIndexes) {
 		try {
-			const taskId = String(this.getNodeParameter('taskId', itemIndex, '')).trim();
-			if (taskId === '' || /[\s/?#]/.test(taskId)) {
-				throw inputError(
-					this.getNode(),
-					FIELD_LABELS.taskId,
-					'must be a PiAPI task id such as 3c1e8a96-0b66-4d8b-91ed-2b7cfc914869',
-					itemIndex,
-				);
+			const raw = this.getNodeParameter('taskId', itemIndex, '');
+			const taskId = typeof raw === 'string' ? raw.trim() : raw;
+			if (!isTaskId(taskId)) {
+				throw inputError(this.getNode(), FIELD_LABELS.taskId, TASK_ID_RULE, itemIndex);
 			}
-			const task = await fetchTask.call(this, taskId, itemIndex);
-			const value = await taskToItem.call(
+			const output = toolOutputOptions(
 				this,
-				task,
 				itemIndex,
-				outputOptionsOf(this, itemIndex, false),
+				readOutputOptions(
+					this.getNode(),
+					(name, fallback) => this.getNodeParameter(name, itemIndex, fallback),
+					itemIndex,
+					false,
+				),
 			);
+			const task = await fetchTask.call(this, taskId, itemIndex);
+			const value = await taskToItem.call(this, task, itemIndex, output);
 			steps.push({ itemIndex, value });
 		} catch (error) {
 			steps.push({ itemIndex, error: asNodeError(this, error, itemIndex) });

@@ -1,6 +1,6 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { sniffAudio } from '../../shared/audio';
+import { audioSeconds, sniffAudio } from '../../shared/audio';
 import {
 	CREDENTIAL_TYPE,
 	DIFFRHYTHM_MODEL,
@@ -8,18 +8,28 @@ import {
 	REFERENCE_AUDIO_MAX_BYTES,
 } from '../../shared/constants';
 import { inputError } from '../../shared/errors';
+import { nameOption } from '../../shared/options';
 import type { CreateTaskBody, PiApiTask, WebhookConfig } from '../../shared/interfaces';
 import { mapWithConcurrency } from '../../shared/sleep';
 import { createTask } from '../../shared/api';
 import { asNodeError, isError, type Step } from './types';
 import { FIELD_LABELS, firstIssue, generateInputSchema, prepareLyrics } from '../validation';
 
+/** DiffRhythm reads 10 s from the middle of the reference; a shorter file fails after payment. */
+const REFERENCE_AUDIO_MIN_SECONDS = 10;
+
+function sizeOf(bytes: number): string {
+	return `${bytes.toLocaleString('en-US')} bytes`;
+}
+
 async function referenceAudioData(this: IExecuteFunctions, itemIndex: number): Promise<string> {
-	const property = this.getNodeParameter(
-		'referenceAudioBinaryProperty',
-		itemIndex,
+	const property = nameOption(
+		this.getNode(),
+		FIELD_LABELS.referenceAudioBinaryProperty,
+		this.getNodeParameter('referenceAudioBinaryProperty', itemIndex, 'data'),
 		'data',
-	) as string;
+		itemIndex,
+	);
 	const item = this.getInputData()[itemIndex];
 	const meta = item?.binary?.[property];
 	if (!meta) {
@@ -31,11 +41,12 @@ async function referenceAudioData(this: IExecuteFunctions, itemIndex: number): P
 		);
 	}
 	const buffer = await this.helpers.getBinaryDataBuffer(itemIndex, property);
+	const name = meta.fileName ?? meta.mimeType;
 	if (buffer.length > REFERENCE_AUDIO_MAX_BYTES) {
 		throw inputError(
 			this.getNode(),
 			FIELD_LABELS.referenceAudio,
-			`"${property}" is ${(buffer.length / 1048576).toFixed(1)} MB; PiAPI accepts at most 10 MB`,
+			`"${property}" (${name}) has ${sizeOf(buffer.length)}; PiAPI accepts at most ${sizeOf(REFERENCE_AUDIO_MAX_BYTES)} (10 MiB)`,
 			itemIndex,
 		);
 	}
@@ -44,7 +55,19 @@ async function referenceAudioData(this: IExecuteFunctions, itemIndex: number): P
 		throw inputError(
 			this.getNode(),
 			FIELD_LABELS.referenceAudio,
-			`"${property}" (${meta.fileName ?? meta.mimeType}) is ${format ? format.extension : 'not a recognised audio file'}; DiffRhythm accepts only mp3, wav or flac`,
+			`"${property}" (${name}) is ${format ? format.extension : 'not a recognised audio file'}; DiffRhythm accepts only mp3, wav or flac`,
+			itemIndex,
+		);
+	}
+	// Judged by the file's own header, so a few bytes that merely start like audio cannot pass.
+	const seconds = audioSeconds(buffer);
+	if (seconds === undefined || seconds < REFERENCE_AUDIO_MIN_SECONDS) {
+		throw inputError(
+			this.getNode(),
+			FIELD_LABELS.referenceAudio,
+			seconds === undefined
+				? `"${property}" (${name}) starts like ${format.extension} but its audio cannot be read (${sizeOf(buffer.length)}); it may be cut off or damaged`
+				: `"${property}" (${name}) is ${seconds.toFixed(1)} s long; DiffRhythm needs at least ${REFERENCE_AUDIO_MIN_SECONDS} s of reference audio`,
 			itemIndex,
 		);
 	}

@@ -7,7 +7,7 @@ import type { PiApiTask } from '../../shared/interfaces';
 import { mapWithConcurrency, sleepUnlessAborted } from '../../shared/sleep';
 import { isKnownStatus, statusPhase } from '../../shared/task';
 import { asNodeError, isError, type Step } from '../actions/types';
-import type { WaitOptions, WaitStrategy } from './index';
+import type { WaitOptions, WaitStrategy } from './types';
 import { clockOf, nextCheckAt, type PollClock, renderHistory, ServerClock } from './schedule';
 
 /**
@@ -62,15 +62,25 @@ export const pollStrategy: WaitStrategy = {
 			else observe(step.itemIndex, step.value, started);
 		}
 
-		while (open.size > 0) {
+		// Every pass awaits a timer or requests, never neither: a pass that finds nothing due sleeps
+		// at least POLL.minSleepMs, whatever the plan says (a NaN in it once made this loop spin
+		// forever without yielding to a timer, freezing n8n). The count of passes is capped as well.
+		const maxPasses =
+			Math.ceil((options.maxWaitSeconds * 1000) / POLL.minSleepMs) +
+			open.size * Math.ceil((options.maxWaitSeconds * 1000) / POLL.minGapMs) +
+			2;
+		let passes = 0;
+		while (open.size > 0 && passes++ < maxPasses) {
 			const now = Date.now();
 			const next = Math.min(...[...open.values()].map(dueAt));
-			if (next > now) {
+			const due = [...open].filter(([, entry]) => dueAt(entry) <= now + POLL.coalesceMs);
+			if (due.length === 0 || !(next <= now)) {
 				// Re-planned at least every POLL.replanMs: a song finishing elsewhere may move the plan.
-				if (!(await sleepUnlessAborted(Math.min(next - now, POLL.replanMs), signal))) break;
+				const pause = Number.isFinite(next) ? next - now : POLL.replanMs;
+				const ms = Math.min(POLL.replanMs, Math.max(POLL.minSleepMs, pause));
+				if (!(await sleepUnlessAborted(ms, signal))) break;
 				continue;
 			}
-			const due = [...open].filter(([, entry]) => dueAt(entry) <= now + POLL.coalesceMs);
 			await mapWithConcurrency(due, options.concurrency, async ([itemIndex, { task }]) => {
 				try {
 					const fresh = await fetchTask.call(this, task.task_id, itemIndex);
@@ -90,6 +100,7 @@ export const pollStrategy: WaitStrategy = {
 			if (signal?.aborted || Date.now() >= deadline) break;
 		}
 
+		this.logger.debug(`DiffRhythm: poll ended after ${passes} passes (at most ${maxPasses})`);
 		if (signal?.aborted) {
 			giveUp((task, itemIndex) => ({
 				itemIndex,

@@ -1,19 +1,42 @@
-import type { IExecuteFunctions, INodeExecutionData, IWebhookFunctions } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	IWebhookFunctions,
+} from 'n8n-workflow';
 
 import { CREDENTIAL_TYPE } from '../../shared/constants';
+import { errorItem } from '../../shared/output';
 import { derivedSecret } from '../../shared/secret';
-import { statusPhase } from '../../shared/task';
+import { isTaskId, outputStatus, statusPhase } from '../../shared/task';
 import { isError } from '../actions/types';
-import type { WaitStrategy } from './index';
+import type { WaitStrategy } from './types';
 
-/** The field a suspended item carries; it only reaches the output if PiAPI never called back. */
+/**
+ * The field each suspended item carries. It is the wait's only memory: n8n hands the resume
+ * webhook the items the node saved before suspending, so this is where the webhook learns which
+ * tasks it waits for; and when Max Wait runs out n8n outputs those items, so the task ids reach
+ * the workflow instead of being lost.
+ */
 export const PENDING_FIELD = 'diffRhythmPending';
+
+/** One item's part of a suspended wait: its task, or the error its create call ended in. */
+export interface PendingEntry extends IDataObject {
+	taskId?: string;
+	status?: string;
+	waitTill?: string;
+	message?: string;
+	/** Set when the item's task could not be created (Continue On Fail): it resumes as this error. */
+	error?: string;
+	description?: string;
+}
 
 /**
  * The `x-webhook-secret` of one waiting execution: an HMAC of the API key and the execution id.
  * It guards the resume URL on n8n 1.x (which has no token in it), cannot be replayed into another
- * execution, and is not the API key (PiAPI echoes webhook secrets in every task read).
+ * execution, and is not the API key (PiAPI echoes webhook secrets in every task read). Every wait
+ * of one execution shares it (n8n gives them one resume URL too); which tasks a wait may resume
+ * with is decided by the pending entries, not by the secret.
  */
 export async function resumeSecret(this: IExecuteFunctions | IWebhookFunctions): Promise<string> {
 	const credentials = await this.getCredentials(CREDENTIAL_TYPE);
@@ -33,25 +56,33 @@ function isLoopback(url: string): boolean {
 }
 
 /**
- * Parks the execution until PiAPI's webhook calls the execution's resume URL, so no worker is
- * held while the song renders. The node's `webhook()` (resume.ts) turns the callback into the
- * same output the poll gives.
+ * The pending entries of the items the waiting node saved, in item order, as the resume webhook
+ * sees them (n8n builds the webhook context from the waiting node's saved input).
+ */
+export function pendingEntries(this: IWebhookFunctions): PendingEntry[] {
+	const items = this.evaluateExpression('{{ $input.all() }}', 0);
+	if (!Array.isArray(items)) return [];
+	return items.map((item) => {
+		const entry = (item as INodeExecutionData | undefined)?.json?.[PENDING_FIELD];
+		return entry && typeof entry === 'object' && !Array.isArray(entry) ? (entry as PendingEntry) : {};
+	});
+}
+
+/** The task ids a suspended wait is waiting for. */
+export function waitedTaskIds(entries: PendingEntry[]): string[] {
+	return entries
+		.filter((entry) => entry.error === undefined && isTaskId(entry.taskId))
+		.map((entry) => entry.taskId as string);
+}
+
+/**
+ * Parks the execution until PiAPI's webhooks call the execution's resume URL, so no worker is
+ * held while the songs render. Every item's task is created up front (like Poll); the node's
+ * `webhook()` (resume.ts) resumes the execution once, when the last of them is done, with the same
+ * items Poll gives.
  */
 export const suspendStrategy: WaitStrategy = {
-	async callback(this: IExecuteFunctions, itemIndexes) {
-		// One execution waits for one webhook; a batch would need state n8n does not give a
-		// resume webhook, so it is refused here, before anything is paid for.
-		if (itemIndexes.length > 1) {
-			throw new NodeOperationError(
-				this.getNode(),
-				`Wait Mode "Suspend Until PiAPI Calls Back" takes one item per execution, and ${itemIndexes.length} items arrived`,
-				{
-					description:
-						'Nothing was sent to PiAPI. For several songs use Wait Mode "Poll", which submits and waits for them together, ' +
-						'or put a Loop Over Items node (batch size 1) before this node so each song waits in turn.',
-				},
-			);
-		}
+	async callback(this: IExecuteFunctions) {
 		const endpoint = String(this.evaluateExpression('{{ $execution.resumeUrl }}', 0) ?? '');
 		if (isLoopback(endpoint)) {
 			this.logger.warn(
@@ -63,32 +94,44 @@ export const suspendStrategy: WaitStrategy = {
 	},
 
 	async wait(this: IExecuteFunctions, created, options) {
-		const [step] = created;
-		if (!step || isError(step) || statusPhase(step.value.status) !== 'waiting') {
+		const tasks = created.filter((step) => !isError(step));
+		const failed = created.some(isError);
+		// Nothing to wait for; or an item failed and the node is to stop (the router names every
+		// created task's id in that error): nothing is suspended.
+		if (
+			tasks.every((step) => !isError(step) && statusPhase(step.value.status) !== 'waiting') ||
+			(failed && !this.continueOnFail())
+		) {
 			return { settled: created };
 		}
-		const task = step.value;
 		const waitTill = new Date(Date.now() + options.maxWaitSeconds * 1000);
-		const pending = {
-			taskId: task.task_id,
-			status: String(task.status),
-			waitTill: waitTill.toISOString(),
-			message:
-				`PiAPI did not call back for DiffRhythm task ${task.task_id} within ${options.maxWaitSeconds} s. ` +
-				'The task may still finish: use Get Task with this task id.',
-		};
-		const items: INodeExecutionData[] = this.getInputData().map((item, index) => ({
-			...item,
-			json: { ...item.json, [PENDING_FIELD]: pending },
-			pairedItem: { item: index },
-		}));
-		// When Max Wait runs out, n8n reruns the node disabled and passes on the input it saved with
-		// the waiting execution. Putting the task id into that input means it reaches the output
-		// instead of being lost; a callback replaces it with the task.
+		const byItem = new Map(created.map((step) => [step.itemIndex, step]));
+		const items: INodeExecutionData[] = this.getInputData().map((item, index) => {
+			const step = byItem.get(index);
+			let entry: PendingEntry = {};
+			if (step && isError(step)) {
+				entry = errorItem(index, step.error).json as PendingEntry;
+			} else if (step) {
+				const task = step.value;
+				entry = {
+					taskId: task.task_id,
+					status: outputStatus(task.status),
+					waitTill: waitTill.toISOString(),
+					message:
+						`PiAPI did not call back for DiffRhythm task ${task.task_id} within ${options.maxWaitSeconds} s. ` +
+						'The task may still finish: use Get Task with this task id.',
+				};
+			}
+			return { ...item, json: { ...item.json, [PENDING_FIELD]: entry }, pairedItem: { item: index } };
+		});
+		// n8n saves this input with the waiting execution: the resume webhook reads the task ids from
+		// it, and a Max Wait timeout outputs it as it is.
 		this.getExecuteData().data.main[0] = items;
 		await this.putExecutionToWait(waitTill);
+		const ids = tasks.map((step) => (isError(step) ? '' : step.value.task_id));
 		this.logger.info(
-			`DiffRhythm item ${step.itemIndex}: task ${task.task_id} is ${task.status}; execution suspended until PiAPI calls back (at most until ${waitTill.toISOString()})`,
+			`DiffRhythm: ${ids.length} task${ids.length === 1 ? '' : 's'} (${ids.join(', ')}) rendering; ` +
+				`execution suspended until PiAPI calls back (at most until ${waitTill.toISOString()})`,
 		);
 		return { suspended: items.map((value, itemIndex) => ({ itemIndex, value })) };
 	},

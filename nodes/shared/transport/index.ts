@@ -1,13 +1,16 @@
 import type {
+	ICredentialDataDecryptedObject,
 	IDataObject,
 	IExecuteFunctions,
 	IHttpRequestOptions,
 	IWebhookFunctions,
 } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import { CREDENTIAL_TYPE, DEFAULT_BASE_URL, REQUEST_TIMEOUT_MS, RETRY } from '../constants';
 import { apiError } from '../errors';
 import type { PiApiEnvelope } from '../interfaces';
+import { credentialRedactor, redactDeep } from '../redact';
 import { sleepUnlessAborted } from '../sleep';
 import { parseRetryAfter, retryDelayMs, type Failure } from './retry';
 
@@ -34,10 +37,55 @@ export function cancelSignalOf(context: PiApiContext): AbortSignal | undefined {
 	return 'getExecutionCancelSignal' in context ? context.getExecutionCancelSignal() : undefined;
 }
 
-/** Replaces every secret of the credential in `text`, for messages that came from outside. */
-export function redactor(secrets: unknown[]): (text: string) => string {
-	const values = secrets.filter((s): s is string => typeof s === 'string' && s.length >= 4);
-	return (text) => values.reduce((out, secret) => out.split(secret).join('***'), text);
+/**
+ * The credential's base URL, checked: the API key goes to this origin and nowhere else, so it must
+ * be a plain http(s) address. User info (`user:pass@`) is refused rather than sent or shown; a
+ * query or fragment would be glued in front of every path. The error never repeats the value.
+ */
+export function baseUrlOf(
+	context: PiApiContext,
+	credentials: ICredentialDataDecryptedObject,
+	itemIndex?: number,
+): URL {
+	const raw = credentials.baseUrl;
+	const text = typeof raw === 'string' && raw.trim() !== '' ? raw.trim() : DEFAULT_BASE_URL;
+	let url: URL | undefined;
+	try {
+		url = new URL(text);
+	} catch {
+		url = undefined;
+	}
+	const problem = !url
+		? 'is not a URL'
+		: url.protocol !== 'https:' && url.protocol !== 'http:'
+			? 'must start with https:// (or http:// for a local test server)'
+			: url.username !== '' || url.password !== ''
+				? 'must not contain a user name or password'
+				: url.search !== '' || url.hash !== ''
+					? 'must not contain a query (?) or fragment (#)'
+					: undefined;
+	if (!url || problem) {
+		throw new NodeOperationError(context.getNode(), `PiAPI API credential: Base URL ${problem}`, {
+			itemIndex,
+			description: `Set it to ${DEFAULT_BASE_URL} (PiAPI's address), or to your proxy's. Nothing was sent to PiAPI.`,
+		});
+	}
+	return url;
+}
+
+/** The base URL as requests are built from it: origin and path, without a trailing slash. */
+function baseOf(url: URL): string {
+	return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+}
+
+/** Where a redirect pointed, as an origin only (never a path, query or user info). */
+function originOf(location: unknown, base: string): string | undefined {
+	if (typeof location !== 'string' || location.trim() === '') return undefined;
+	try {
+		return new URL(location.trim(), base).origin;
+	} catch {
+		return undefined;
+	}
 }
 
 function classifyThrown(error: unknown, signal?: AbortSignal): Failure {
@@ -63,7 +111,16 @@ function classifyThrown(error: unknown, signal?: AbortSignal): Failure {
 }
 
 /** Turns one HTTP answer into the envelope's `data`, or a Failure. */
-function readResponse<T>(response: FullResponse): { data: T } | { failure: Failure } {
+function readResponse<T>(response: FullResponse, url: string): { data: T } | { failure: Failure } {
+	if (response.statusCode >= 300 && response.statusCode <= 399) {
+		return {
+			failure: {
+				kind: 'redirect',
+				status: response.statusCode,
+				location: originOf(response.headers.location, url),
+			},
+		};
+	}
 	let parsed: unknown;
 	try {
 		parsed = typeof response.body === 'string' ? JSON.parse(response.body) : response.body;
@@ -98,21 +155,25 @@ function readResponse<T>(response: FullResponse): { data: T } | { failure: Failu
 }
 
 /**
- * The one way this package talks to PiAPI: authenticated by the credential (`x-api-key`), bounded
+ * The one way this package talks to PiAPI: authenticated by the credential (`x-api-key`), sent only
+ * to the base URL's origin (redirects are not followed), bounded
  * by a timeout and the execution's cancel signal, envelope checked, retried by `retry.ts` rules,
  * and every failure turned into a `NodeApiError` that names what happened and holds no secret.
  * Returns the envelope's `data`.
  */
 export async function piApiRequest<T>(this: PiApiContext, request: PiApiRequest): Promise<T> {
 	const credentials = await this.getCredentials(CREDENTIAL_TYPE);
-	const baseUrl = String(credentials.baseUrl || DEFAULT_BASE_URL).replace(/\/+$/, '');
-	const redact = redactor([credentials.apiKey, credentials.webhookSecret]);
+	const baseUrl = baseOf(baseUrlOf(this, credentials, request.itemIndex));
+	const redact = credentialRedactor(credentials);
 	const signal = cancelSignalOf(this);
 	const idempotent = request.method === 'GET';
 
 	const options: IHttpRequestOptions = {
 		method: request.method,
 		url: `${baseUrl}${request.path}`,
+		// n8n's HTTP helper follows redirects and strips only Authorization and Cookie, so a
+		// redirect would carry x-api-key (and a POST body, after a 307) to another host.
+		disableFollowRedirect: true,
 		headers: { accept: 'application/json' },
 		body: request.body,
 		json: false,
@@ -133,11 +194,12 @@ export async function piApiRequest<T>(this: PiApiContext, request: PiApiRequest)
 				CREDENTIAL_TYPE,
 				{ ...options },
 			)) as FullResponse;
-			outcome = readResponse<T>(response);
+			outcome = readResponse<T>(response, baseUrl);
 		} catch (error) {
 			outcome = { failure: classifyThrown(error, signal) };
 		}
-		if ('data' in outcome) return outcome.data;
+		// Everything PiAPI says passes the credential's redaction before anyone sees it.
+		if ('data' in outcome) return redactDeep(outcome.data, redact);
 
 		const { failure } = outcome;
 		const delay = retryDelayMs(failure, attempt, idempotent);

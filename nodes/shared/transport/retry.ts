@@ -7,11 +7,13 @@ export type Failure =
 	| { kind: 'network'; code: string }
 	| { kind: 'timeout' }
 	| { kind: 'malformed'; status: number }
+	/** A 3xx answer: never followed, since the key would go with it (to `location`, if given). */
+	| { kind: 'redirect'; status: number; location?: string }
 	| { kind: 'aborted' };
 
 /** The HTTP status a failure stands for, if any (an envelope `code` counts as one). */
 export function failureStatus(failure: Failure): number | undefined {
-	if (failure.kind === 'http') return failure.status;
+	if (failure.kind === 'http' || failure.kind === 'redirect') return failure.status;
 	if (failure.kind === 'envelope') return failure.code;
 	return undefined;
 }
@@ -24,7 +26,7 @@ export function failureStatus(failure: Failure): number | undefined {
  *   so sending it again could charge twice.
  */
 export function isRetryable(failure: Failure, idempotent: boolean): boolean {
-	if (failure.kind === 'aborted') return false;
+	if (failure.kind === 'aborted' || failure.kind === 'redirect') return false;
 	const status = failureStatus(failure);
 	if (status === 429) return true;
 	if (!idempotent) return false;
@@ -34,8 +36,9 @@ export function isRetryable(failure: Failure, idempotent: boolean): boolean {
 
 /**
  * Milliseconds to wait before attempt `attempt + 1`, or `undefined` to give up.
- * `Retry-After` wins when the server sends it (up to a cap); otherwise exponential backoff from
- * `RETRY.baseDelayMs`, capped, with up to `RETRY.jitter` of it removed at random.
+ * Exponential backoff from `RETRY.baseDelayMs`, capped, with up to `RETRY.jitter` of it removed at
+ * random. A `Retry-After` can lengthen the pause (up to a cap, beyond which the error surfaces) but
+ * never shorten it: `Retry-After: 0` or a date in the past would otherwise fire every attempt at once.
  */
 export function retryDelayMs(
 	failure: Failure,
@@ -44,19 +47,26 @@ export function retryDelayMs(
 	random: () => number = Math.random,
 ): number | undefined {
 	if (attempt >= RETRY.maxAttempts || !isRetryable(failure, idempotent)) return undefined;
-	if (failure.kind === 'http' && failure.retryAfterMs !== undefined) {
-		return failure.retryAfterMs > RETRY.maxRetryAfterMs ? undefined : failure.retryAfterMs;
-	}
 	const exponential = Math.min(RETRY.maxDelayMs, RETRY.baseDelayMs * 2 ** (attempt - 1));
-	return Math.round(exponential * (1 - RETRY.jitter * random()));
+	const backoff = Math.round(exponential * (1 - RETRY.jitter * random()));
+	if (failure.kind === 'http' && failure.retryAfterMs !== undefined) {
+		if (failure.retryAfterMs > RETRY.maxRetryAfterMs) return undefined;
+		return Math.max(backoff, failure.retryAfterMs);
+	}
+	return backoff;
 }
 
-/** `Retry-After` as milliseconds: delta-seconds or an HTTP date; `undefined` when absent or odd. */
+/**
+ * `Retry-After` as milliseconds: delta-seconds, or an HTTP date (a weekday or month name and a
+ * time, as RFC 9110 writes it); `undefined` when absent or anything else (`-1`, `soon`, a bare
+ * number that `Date.parse` would read as a year). A date in the past gives 0.
+ */
 export function parseRetryAfter(value: unknown, now: number = Date.now()): number | undefined {
 	const text = Array.isArray(value) ? value[0] : value;
 	if (typeof text !== 'string' && typeof text !== 'number') return undefined;
 	const trimmed = String(text).trim();
-	if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
+	if (/^\d{1,9}(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
+	if (!/^[A-Za-z]{3},? .*\d{1,2}:\d{2}:\d{2}/.test(trimmed)) return undefined;
 	const date = Date.parse(trimmed);
 	if (Number.isNaN(date)) return undefined;
 	return Math.max(0, date - now);

@@ -1,0 +1,51 @@
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+
+import type { PiApiTask, WebhookConfig } from '../../shared/interfaces';
+import type { Step } from '../actions/types';
+
+export type WaitMode = 'poll' | 'suspend';
+
+/** What Generate and Wait's options say about waiting, checked (see `readWaitOptions`). */
+export interface WaitOptions {
+	mode: WaitMode;
+	maxWaitSeconds: number;
+	/** Seconds between checks; 0 means adaptive (schedule.ts). */
+	pollIntervalSeconds: number;
+	/** Requests to PiAPI in flight at once. */
+	concurrency: number;
+}
+
+/**
+ * Where waiting ended: every task settled in this run (terminal, or an error carrying its task
+ * id), or the execution was parked and these items are the node's output until it resumes.
+ */
+export type WaitResult =
+	| { settled: Array<Step<PiApiTask>> }
+	| { suspended: Array<Step<INodeExecutionData>> };
+
+/**
+ * How Generate and Wait gets from created tasks to finished ones. Poll and suspend end in the same
+ * `taskToItem()`, so their outputs are identical for the same task. The strategies implement this
+ * interface; `index.ts` only picks one, so neither imports the other's module.
+ */
+export interface WaitStrategy {
+	/**
+	 * The webhook PiAPI must call for this mode, decided before anything is paid for (and the place
+	 * to refuse input the mode cannot handle). Undefined when the mode needs no callback.
+	 */
+	callback?(
+		this: IExecuteFunctions,
+		itemIndexes: number[],
+		options: WaitOptions,
+	): Promise<WebhookConfig>;
+	/**
+	 * Waits for the created tasks. Steps that already failed pass through unchanged; a settled
+	 * result has one step per item: the task in a terminal status, or an error carrying its task id.
+	 * It may throw; the caller then puts every created task's id into the error of its item.
+	 */
+	wait(
+		this: IExecuteFunctions,
+		created: Array<Step<PiApiTask>>,
+		options: WaitOptions,
+	): Promise<WaitResult>;
+}

@@ -1,0 +1,139 @@
+import type { INode } from 'n8n-workflow';
+
+import { inputError } from './errors';
+
+/**
+ * Checks for option values as n8n hands them over. A field typed "number" in the editor can still
+ * hold anything an expression produced: `"abc"`, `NaN` (`{{ $json.minutes * 60 }}` on an item
+ * without `minutes`), `1e13`, an object, or nothing. Each such value must stop the node with an
+ * error that names the option, the value and the item, before anything is paid for: a NaN
+ * deadline once made the poll loop spin without ever awaiting a timer.
+ */
+
+/** An option the user did not add to the node's Options collection: its default applies. */
+export const NOT_SET: unique symbol = Symbol('not set');
+
+/**
+ * One entry of an Options collection as read with `getNodeParameter('options', …)`: `NOT_SET`
+ * when the option was not added. An option that was added but whose expression produced nothing
+ * is there with `undefined`, and is an error, not the default.
+ */
+export function optionOf(options: unknown, key: string): unknown {
+	if (typeof options !== 'object' || options === null) return NOT_SET;
+	return Object.prototype.hasOwnProperty.call(options, key)
+		? (options as Record<string, unknown>)[key]
+		: NOT_SET;
+}
+
+/** A value as an error message shows it: short, and never the whole of a long text. */
+export function describeValue(value: unknown): string {
+	if (value === undefined || value === null) return 'empty (the expression produced nothing)';
+	if (typeof value === 'number') return Number.isNaN(value) ? 'NaN (not a number)' : String(value);
+	if (typeof value === 'string') {
+		const shown = value.length > 40 ? `${value.slice(0, 40)}…` : value;
+		return value.trim() === '' ? 'an empty text' : `the text "${shown}"`;
+	}
+	if (typeof value === 'boolean') return `the boolean ${String(value)}`;
+	if (Array.isArray(value)) return 'a list';
+	return `a ${typeof value === 'object' ? 'JSON object' : typeof value}`;
+}
+
+export interface NumberRule {
+	min: number;
+	max: number;
+	/** Whole numbers only (counts); seconds may have decimals. */
+	integer?: boolean;
+	/** Used when the option is not set at all (`NOT_SET`). */
+	default: number;
+}
+
+/**
+ * A number option: a finite number, or a text that is exactly a decimal number (expressions often
+ * give text), within `[min, max]`. `NOT_SET` (the option not added) takes the default; nothing
+ * (`undefined`, `null`), an empty text, NaN, Infinity, objects, booleans and out-of-range values
+ * are errors.
+ */
+export function numberOption(
+	node: INode,
+	label: string,
+	value: unknown,
+	rule: NumberRule,
+	itemIndex: number,
+): number {
+	if (value === NOT_SET) return rule.default;
+	let number: number | undefined;
+	if (typeof value === 'number') number = value;
+	else if (typeof value === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(value)) number = Number(value);
+	const range = `${rule.integer ? 'a whole number' : 'a number'} from ${rule.min} to ${rule.max}`;
+	if (
+		number === undefined ||
+		!Number.isFinite(number) ||
+		number < rule.min ||
+		number > rule.max ||
+		(rule.integer && !Number.isInteger(number))
+	) {
+		throw inputError(node, label, `is ${describeValue(value)}; it must be ${range}`, itemIndex);
+	}
+	return number;
+}
+
+/** A boolean option: `true`/`false`, or the texts "true"/"false" an expression may give. */
+export function booleanOption(
+	node: INode,
+	label: string,
+	value: unknown,
+	fallback: boolean,
+	itemIndex: number,
+): boolean {
+	if (value === NOT_SET) return fallback;
+	if (typeof value === 'boolean') return value;
+	if (typeof value === 'string' && /^\s*(true|false)\s*$/i.test(value)) {
+		return value.trim().toLowerCase() === 'true';
+	}
+	throw inputError(node, label, `is ${describeValue(value)}; it must be true or false`, itemIndex);
+}
+
+/** One of a fixed set of values (an options field that an expression may have set). */
+export function choiceOption<T extends string>(
+	node: INode,
+	label: string,
+	value: unknown,
+	choices: readonly T[],
+	fallback: T,
+	itemIndex: number,
+): T {
+	if (value === NOT_SET) return fallback;
+	if (typeof value === 'string' && (choices as readonly string[]).includes(value)) return value as T;
+	throw inputError(
+		node,
+		label,
+		`is ${describeValue(value)}; it must be one of ${choices.map((c) => `"${c}"`).join(', ')}`,
+		itemIndex,
+	);
+}
+
+/**
+ * A short name such as a binary field: non-empty text of at most `maxLength` characters, trimmed.
+ * Control characters are refused (they would end up in a file name or a JSON key nobody can type).
+ */
+export function nameOption(
+	node: INode,
+	label: string,
+	value: unknown,
+	fallback: string,
+	itemIndex: number,
+	maxLength = 100,
+): string {
+	if (value === NOT_SET) return fallback;
+	const text = typeof value === 'string' ? value.trim() : undefined;
+	// eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
+	if (text === undefined || text === '' || text.length > maxLength || /[\u0000-\u001f\u007f]/.test(text)) {
+		throw inputError(
+			node,
+			label,
+			`is ${describeValue(value)}; it must be a name of 1 to ${maxLength} characters`,
+			itemIndex,
+		);
+	}
+	return text;
+}
