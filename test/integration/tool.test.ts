@@ -41,6 +41,13 @@ describe('as an AI Agent tool', () => {
 		expect(sim.count('GET', '/files/')).toBe(1);
 	});
 
+	it('answers Generate (no wait) with the pending task and how to check it later', async () => {
+		const { items } = await runAsTool({ ...PLAIN, operation: 'generate' });
+		const [taskId] = [...sim.tasks.keys()];
+		expect(items[0].json).toMatchObject({ taskId, status: 'pending', audioUrl: null });
+		expect(items[0].json.message).toContain(`use DiffRhythm's Get Task operation with task id ${taskId}`);
+	});
+
 	it('answers bad input with an error the model can act on, and sends nothing', async () => {
 		const { result, items } = await runAsTool({ ...PLAIN, stylePrompt: '', lyrics: '' });
 		expect(result.status).toBe('success');
