@@ -48,6 +48,17 @@ describe('as an AI Agent tool', () => {
 		expect(items[0].json.message).toContain(`use DiffRhythm's Get Task operation with task id ${taskId}`);
 	});
 
+	it('answers Get Task with the compact answer, downloading only with Audio in Tool Result', async () => {
+		await runAsTool(PLAIN);
+		const [taskId] = [...sim.tasks.keys()];
+		const plain = await runAsTool({ operation: 'getTask', taskId, downloadAudio: true });
+		expect(plain.items[0].json).toMatchObject({ taskId, status: 'completed' });
+		expect(plain.items[0].binary).toBeUndefined();
+		const withAudio = await runAsTool({ operation: 'getTask', taskId, downloadAudio: true, options: { audioInToolResult: true } });
+		expect(withAudio.items[0].binary?.data.mimeType).toBe('audio/wav');
+		expect(sim.count('GET', '/files/')).toBe(1);
+	});
+
 	it('answers bad input with an error the model can act on, and sends nothing', async () => {
 		const { result, items } = await runAsTool({ ...PLAIN, stylePrompt: '', lyrics: '' });
 		expect(result.status).toBe('success');

@@ -113,3 +113,13 @@ export const songFields: INodeProperties[] = [
 		displayOptions: { show: { referenceAudio: ['binary'] } },
 	},
 ];
+
+/** An entry of the Options collection of the operations that can return the song. */
+export const audioInToolResultOption: INodeProperties = {
+	displayName: 'Audio in Tool Result',
+	name: 'audioInToolResult',
+	type: 'boolean',
+	default: false,
+	description:
+		"Whether to download the song into the tool's result when an AI Agent uses this node as a tool. Off, the model gets the audio URL, not megabytes of audio.",
+};

@@ -16,7 +16,7 @@ import { mapWithConcurrency } from '../../shared/sleep';
 import { statusPhase } from '../../shared/task';
 import { refuseSuspendAsTool, toolOutputOptions } from '../tool';
 import { strategyFor, type WaitMode, type WaitOptions, type WaitResult } from '../wait';
-import { songFields } from './common.descriptions';
+import { audioInToolResultOption, songFields } from './common.descriptions';
 import { buildCreateTaskBody, createAll, prepareAll } from './submit';
 import { asNodeError, isError, type Step } from './types';
 
@@ -30,14 +30,7 @@ const properties: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		options: [
-			{
-				displayName: 'Audio in Tool Result',
-				name: 'audioInToolResult',
-				type: 'boolean',
-				default: false,
-				description:
-					"Whether to download the song into the tool's result when an AI Agent uses this node as a tool. Off, the model gets the audio URL, not megabytes of audio.",
-			},
+			audioInToolResultOption,
 			{
 				displayName: 'Concurrency',
 				name: 'concurrency',

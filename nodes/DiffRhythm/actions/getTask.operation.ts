@@ -3,11 +3,12 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { fetchTask, TASK_ID_RULE } from '../../shared/api';
 import { downloadOff, maxAudioSizeOption, readOutputOptions } from '../../shared/descriptions';
-import { toolOutputOptions } from '../tool';
 import { inputError } from '../../shared/errors';
 import { taskToItem } from '../../shared/output';
 import { isTaskId } from '../../shared/task';
+import { toolOutputOptions } from '../tool';
 import { FIELD_LABELS } from '../validation';
+import { audioInToolResultOption } from './common.descriptions';
 import { asNodeError, type Step } from './types';
 
 const properties: INodeProperties[] = [
@@ -28,7 +29,7 @@ const properties: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		options: [maxAudioSizeOption],
+		options: [audioInToolResultOption, maxAudioSizeOption],
 	},
 ];
 
