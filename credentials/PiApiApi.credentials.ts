@@ -50,8 +50,14 @@ export class PiApiApi implements ICredentialType {
 		properties: { headers: { 'x-api-key': '={{$credentials.apiKey}}' } },
 	};
 
-	// Reads the account (free); never creates a task, which would cost money.
+	// Reads the account (free); never creates a task, which would cost money. A redirect is not
+	// followed: n8n would send x-api-key along to wherever it points.
 	test: ICredentialTestRequest = {
-		request: { baseURL: '={{$credentials.baseUrl}}', url: '/account/info', method: 'GET' },
+		request: {
+			baseURL: '={{$credentials.baseUrl}}',
+			url: '/account/info',
+			method: 'GET',
+			disableFollowRedirect: true,
+		},
 	};
 }

@@ -55,7 +55,7 @@ export class DiffRhythm implements INodeType {
 			},
 		],
 		waitingNodeTooltip:
-			'Waiting for PiAPI to call back when the song is ready (at most Max Wait). The task ID is in the input item under diffRhythmPending.',
+			'Waiting for PiAPI to call back when the songs are ready (at most Max Wait). The task IDs are in the input items under diffRhythmPending.',
 		properties: [
 			{
 				displayName: 'Operation',
