@@ -2,8 +2,9 @@
 # Fails when `npm install` would rewrite package-lock.json (entries it would drop, add or change),
 # so the committed lockfile stays the one a clean install writes. It resolves from the lockfile and
 # the registry only; the working tree is left as it was.
+# Usage: bash .ci/check-lockfile.sh [package folder, default: this repository]
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "${1:-$(dirname "$0")/..}"
 
 saved="$(mktemp)"
 cp package-lock.json "$saved"
