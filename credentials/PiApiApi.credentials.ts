@@ -15,7 +15,7 @@ export class PiApiApi implements ICredentialType {
 	icon: Icon = { light: 'file:../icons/piapi.svg', dark: 'file:../icons/piapi.dark.svg' };
 
 	documentationUrl =
-		'https://github.com/n8n-nodes-piapi-diffrhythm/n8n-nodes-piapi-diffrhythm#credentials';
+		'https://www.npmjs.com/package/n8n-nodes-piapi-diffrhythm#credentials';
 
 	properties: INodeProperties[] = [
 		{

@@ -91,7 +91,9 @@ export class DiffRhythm implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await router.call(this);
+		// Read here rather than in the router: newer n8n lint (require-continue-on-fail) looks for
+		// this.continueOnFail() in execute() itself.
+		return await router.call(this, this.continueOnFail());
 	}
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
