@@ -128,12 +128,8 @@ export function nameOption(
 	if (value === NOT_SET) return fallback;
 	const text = typeof value === 'string' ? value.trim() : undefined;
 	// eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
-	if (
-		text === undefined ||
-		text === '' ||
-		text.length > maxLength ||
-		/[\u0000-\u001f\u007f]/.test(text)
-	) {
+	const control = /[\u0000-\u001f\u007f]/;
+	if (text === undefined || text === '' || text.length > maxLength || control.test(text)) {
 		throw inputError(
 			node,
 			label,

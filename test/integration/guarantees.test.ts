@@ -1,5 +1,5 @@
-/* eslint-disable @n8n/community-nodes/no-hardcoded-secrets -- test fixtures, not real secrets */
 /* eslint-disable @n8n/community-nodes/no-restricted-globals */
+/* eslint-disable @n8n/community-nodes/no-restricted-imports -- test tooling: loopback servers */
 /**
  * The package's promises under attack and careless input: nothing is paid for before every field
  * and option is checked; after the create call no failure loses the task id; no wait spins; the
@@ -7,8 +7,8 @@
  * is redacted. Each case ran the real engine against the simulator (and, for redirects, a second
  * loopback server standing for "another host").
  */
-import http from 'http';
-import type { AddressInfo } from 'net';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { diffRhythmWorkflow, logs, runWorkflow } from '../harness';
