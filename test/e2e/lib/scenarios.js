@@ -339,7 +339,32 @@ async function runVersion(version, { tarball, check: record, keep, log }) {
 			assertEqual(requests.length, reads.length, `requests other than GET /account/info (${seen})`);
 			assertEqual(requests.filter((r) => r.path.startsWith('/api/v1/task')).length, 0, `task requests (${seen})`);
 			assertEqual((await sim.tasks()).length, 0, 'tasks in the simulator');
-			return `OK / Error: ${bad.message}; GET /account/info x${reads.length}`;
+
+			// A base URL that redirects elsewhere: the test fails and the key does not follow.
+			const seenElsewhere = [];
+			const other = http.createServer((req, res) => {
+				seenElsewhere.push(req.url);
+				res.end('{}');
+			});
+			await new Promise((resolve) => other.listen(0, '127.0.0.1', resolve));
+			try {
+				await sim.addFault({
+					method: 'GET',
+					path: '/account/info',
+					kind: 'status',
+					status: 302,
+					headers: { location: `http://127.0.0.1:${other.address().port}/account/info` },
+					rawBody: '',
+					times: -1,
+				});
+				const redirected = await testWith(API_KEY);
+				assertEqual(redirected && redirected.status, 'Error', `test result behind a redirect (${JSON.stringify(redirected)})`);
+				assertEqual(seenElsewhere.length, 0, `requests that reached the redirect's target (${seenElsewhere.join(', ')})`);
+			} finally {
+				await new Promise((resolve) => other.close(resolve));
+				await sim.reset();
+			}
+			return `OK / Error: ${bad.message}; GET /account/info x${reads.length}; behind a redirect: Error, target contacted 0 times`;
 		});
 
 		// 2. Generate with a callback URL; the PiAPI Trigger receives the song.
