@@ -14,8 +14,7 @@ export class PiApiApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:../icons/piapi.svg', dark: 'file:../icons/piapi.dark.svg' };
 
-	documentationUrl =
-		'https://www.npmjs.com/package/n8n-nodes-piapi-diffrhythm#credentials';
+	documentationUrl = 'https://www.npmjs.com/package/n8n-nodes-piapi-diffrhythm#credentials';
 
 	properties: INodeProperties[] = [
 		{

@@ -479,9 +479,17 @@ describe('faults', () => {
 			rawBody: '<html>gone</html>',
 		});
 		const page = await api(sim, 'GET', '/files/3c1e8a96-0b66-4d8b-91ed-2b7cfc914869.wav');
-		expect([page.status, page.headers['content-type'], page.text]).toEqual([200, 'audio/mpeg', '<html>gone</html>']);
-		expect(() => sim.addFault({ kind: 'status', headers: { a: 1 } })).toThrow(/headers must be an object of strings/);
-		expect(() => sim.addFault({ kind: 'status', rawBody: 5 })).toThrow(/rawBody must be a string or a Buffer/);
+		expect([page.status, page.headers['content-type'], page.text]).toEqual([
+			200,
+			'audio/mpeg',
+			'<html>gone</html>',
+		]);
+		expect(() => sim.addFault({ kind: 'status', headers: { a: 1 } })).toThrow(
+			/headers must be an object of strings/,
+		);
+		expect(() => sim.addFault({ kind: 'status', rawBody: 5 })).toThrow(
+			/rawBody must be a string or a Buffer/,
+		);
 	});
 
 	test('status 500 by path prefix, RegExp, method filter and times', async () => {
