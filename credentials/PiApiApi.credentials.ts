@@ -14,8 +14,7 @@ export class PiApiApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:../icons/piapi.svg', dark: 'file:../icons/piapi.dark.svg' };
 
-	documentationUrl =
-		'https://github.com/n8n-nodes-piapi-diffrhythm/n8n-nodes-piapi-diffrhythm#credentials';
+	documentationUrl = 'https://www.npmjs.com/package/n8n-nodes-piapi-diffrhythm#credentials';
 
 	properties: INodeProperties[] = [
 		{
@@ -50,8 +49,14 @@ export class PiApiApi implements ICredentialType {
 		properties: { headers: { 'x-api-key': '={{$credentials.apiKey}}' } },
 	};
 
-	// Reads the account (free); never creates a task, which would cost money.
+	// Reads the account (free); never creates a task, which would cost money. A redirect is not
+	// followed: n8n would send x-api-key along to wherever it points.
 	test: ICredentialTestRequest = {
-		request: { baseURL: '={{$credentials.baseUrl}}', url: '/account/info', method: 'GET' },
+		request: {
+			baseURL: '={{$credentials.baseUrl}}',
+			url: '/account/info',
+			method: 'GET',
+			disableFollowRedirect: true,
+		},
 	};
 }

@@ -55,7 +55,7 @@ export class DiffRhythm implements INodeType {
 			},
 		],
 		waitingNodeTooltip:
-			'Waiting for PiAPI to call back when the song is ready (at most Max Wait). The task ID is in the input item under diffRhythmPending.',
+			'Waiting for PiAPI to call back when the songs are ready (at most Max Wait). The task IDs are in the input items under diffRhythmPending.',
 		properties: [
 			{
 				displayName: 'Operation',
@@ -91,7 +91,9 @@ export class DiffRhythm implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await router.call(this);
+		// Read here rather than in the router: newer n8n lint (require-continue-on-fail) looks for
+		// this.continueOnFail() in execute() itself.
+		return await router.call(this, this.continueOnFail());
 	}
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {

@@ -165,18 +165,21 @@ function isHttpUrl(value: string): boolean {
  * nothing, and each gets its own message (an empty field is `''`, which is fine).
  */
 function text(label: string, maxLength: number, tooLong: string) {
-	return z.unknown().superRefine((value, ctx) => {
-		if (typeof value !== 'string') {
-			ctx.addIssue({
-				code: 'custom',
-				message:
-					value === undefined || value === null
-						? `is empty (the expression produced nothing); ${label === 'Lyrics' ? 'use an empty text for an instrumental' : 'use an empty text to leave it out'}`
-						: `must be text, not ${describeValue(value)}`,
-				fatal: true,
-			});
-		}
-	}).pipe(z.string().max(maxLength, tooLong));
+	return z
+		.unknown()
+		.superRefine((value, ctx) => {
+			if (typeof value !== 'string') {
+				ctx.addIssue({
+					code: 'custom',
+					message:
+						value === undefined || value === null
+							? `is empty (the expression produced nothing); ${label === 'Lyrics' ? 'use an empty text for an instrumental' : 'use an empty text to leave it out'}`
+							: `must be text, not ${describeValue(value)}`,
+					fatal: true,
+				});
+			}
+		})
+		.pipe(z.string().max(maxLength, tooLong));
 }
 
 /** The Generate fields as the node reads them, before anything is sent. */

@@ -126,7 +126,7 @@ export interface DownloadRequest {
 	maxBytes: number;
 }
 
-const TOO_SLOW = `not finished within ${DOWNLOAD_TIMEOUT_MS / 1000} s`;
+const tooSlow = () => `not finished within ${DOWNLOAD_TIMEOUT_MS / 1000} s`;
 
 function megabytes(bytes: number): string {
 	return `${Math.round((bytes / 1048576) * 10) / 10} MB`;
@@ -174,10 +174,14 @@ export async function downloadAudio(
 	}
 	if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) {
 		throw attachTask(
-			new NodeOperationError(this.getNode(), `Task ${taskId} gave an audio URL that is not http(s)`, {
-				itemIndex,
-				description: `Task id: ${taskId}. Only http(s) audio URLs are downloaded.`,
-			}),
+			new NodeOperationError(
+				this.getNode(),
+				`Task ${taskId} gave an audio URL that is not http(s)`,
+				{
+					itemIndex,
+					description: `Task id: ${taskId}. Only http(s) audio URLs are downloaded.`,
+				},
+			),
 			taskId,
 			'completed',
 		);
@@ -228,8 +232,13 @@ export async function downloadAudio(
 						? networkWords(failure.code)
 						: cancel?.aborted
 							? 'cancelled'
-							: TOO_SLOW;
-			throw downloadError(this, request, reason, failure.kind === 'http' ? failure.status : undefined);
+							: tooSlow();
+			throw downloadError(
+				this,
+				request,
+				reason,
+				failure.kind === 'http' ? failure.status : undefined,
+			);
 		}
 	}
 }
@@ -245,7 +254,11 @@ async function store(
 	const declared = Number(response.headers['content-length']);
 	if (Number.isFinite(declared) && declared > maxBytes) {
 		response.body.destroy();
-		throw downloadError(this, request, `${megabytes(declared)}, more than Max Audio Size (${megabytes(maxBytes)})`);
+		throw downloadError(
+			this,
+			request,
+			`${megabytes(declared)}, more than Max Audio Size (${megabytes(maxBytes)})`,
+		);
 	}
 	const { head, rest } = await peek(response.body, SNIFF_BYTES);
 	const total = Buffer.isBuffer(rest) ? rest.length : Math.max(head.length, declared || 0);
@@ -269,7 +282,7 @@ async function store(
 			error instanceof TooLarge
 				? `more than Max Audio Size (${megabytes(maxBytes)})`
 				: error instanceof TooSlow || deadline.aborted
-					? TOO_SLOW
+					? tooSlow()
 					: `the transfer broke off: ${(error as Error).message}`;
 		throw downloadError(this, request, reason);
 	}

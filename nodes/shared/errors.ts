@@ -21,7 +21,11 @@ export function asNodeError(
 	error: unknown,
 	itemIndex: number,
 ): NodeError {
-	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
+		// n8n shows an error's item from its context; one built without it names this item.
+		error.context.itemIndex ??= itemIndex;
+		return error;
+	}
 	return new NodeOperationError(context.getNode(), error as Error, { itemIndex });
 }
 

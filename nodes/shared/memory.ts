@@ -21,7 +21,8 @@ export class RecentKeys {
 			this.seen.delete(entry);
 		}
 		if (this.seen.has(key)) return false;
-		if (this.seen.size >= this.maxEntries) this.seen.delete(this.seen.keys().next().value as string);
+		if (this.seen.size >= this.maxEntries)
+			this.seen.delete(this.seen.keys().next().value as string);
 		this.seen.set(key, now + this.ttlMs);
 		return true;
 	}

@@ -103,7 +103,8 @@ export function choiceOption<T extends string>(
 	itemIndex: number,
 ): T {
 	if (value === NOT_SET) return fallback;
-	if (typeof value === 'string' && (choices as readonly string[]).includes(value)) return value as T;
+	if (typeof value === 'string' && (choices as readonly string[]).includes(value))
+		return value as T;
 	throw inputError(
 		node,
 		label,
@@ -127,7 +128,8 @@ export function nameOption(
 	if (value === NOT_SET) return fallback;
 	const text = typeof value === 'string' ? value.trim() : undefined;
 	// eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
-	if (text === undefined || text === '' || text.length > maxLength || /[\u0000-\u001f\u007f]/.test(text)) {
+	const control = /[\u0000-\u001f\u007f]/;
+	if (text === undefined || text === '' || text.length > maxLength || control.test(text)) {
 		throw inputError(
 			node,
 			label,

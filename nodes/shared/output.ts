@@ -45,10 +45,14 @@ async function buildItem(
 	if (!url) {
 		const keys =
 			task.output && typeof task.output === 'object' ? Object.keys(task.output).join(', ') : 'none';
-		throw new NodeOperationError(this.getNode(), `Task ${task.task_id} completed without an audio URL`, {
-			itemIndex,
-			description: `PiAPI's output had no http(s) URL (fields: ${keys}). Turn Download Audio off to get the task as it is.`,
-		});
+		throw new NodeOperationError(
+			this.getNode(),
+			`Task ${task.task_id} completed without an audio URL`,
+			{
+				itemIndex,
+				description: `PiAPI's output had no http(s) URL (fields: ${keys}). Turn Download Audio off to get the task as it is.`,
+			},
+		);
 	}
 	const binary = await downloadAudio.call(this, {
 		url,

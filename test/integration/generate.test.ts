@@ -206,7 +206,9 @@ describe('reference audio from binary data', () => {
 
 	it('refuses audio shorter than 10 s, or only a few bytes that start like audio, before paying', async () => {
 		const short = wavBuffer({ seconds: 9, sampleRate: 8000, channels: 1 });
-		const tooShort = await runNode(sim, fromBinary, { items: binaryItem(short, 'short.wav', 'audio/wav') });
+		const tooShort = await runNode(sim, fromBinary, {
+			items: binaryItem(short, 'short.wav', 'audio/wav'),
+		});
 		expect(tooShort.error?.message).toBe(
 			'Reference Audio: "data" (short.wav) is 9.0 s long; DiffRhythm needs at least 10 s of reference audio',
 		);
@@ -217,10 +219,14 @@ describe('reference audio from binary data', () => {
 			['frame.mp3', Buffer.from([0xff, 0xfb, 0x90, 0x64])],
 		];
 		for (const [name, bytes] of stubs) {
-			const result = await runNode(sim, fromBinary, { items: binaryItem(bytes, name, 'audio/mpeg') });
+			const result = await runNode(sim, fromBinary, {
+				items: binaryItem(bytes, name, 'audio/mpeg'),
+			});
 			expect(result.status).toBe('error');
 			expect(result.error?.message).toMatch(
-				new RegExp(`^Reference Audio: "data" \\(${name.replace('.', '\\.')}\\) (starts like|is 0\\.0 s long)`),
+				new RegExp(
+					`^Reference Audio: "data" \\(${name.replace('.', '\\.')}\\) (starts like|is 0\\.0 s long)`,
+				),
 			);
 		}
 		expect(sim.requests).toHaveLength(0);

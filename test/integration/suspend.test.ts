@@ -246,7 +246,9 @@ describe('Generate and Wait, Wait Mode "Suspend Until PiAPI Calls Back"', () => 
 		expect(sim.posts()).toHaveLength(3);
 		const ids = [...sim.tasks.keys()];
 		const parked = waiting.output('DiffRhythm')!;
-		expect(parked.map((item) => (item.json.diffRhythmPending as { taskId: string }).taskId)).toEqual(ids);
+		expect(
+			parked.map((item) => (item.json.diffRhythmPending as { taskId: string }).taskId),
+		).toEqual(ids);
 
 		const done = await server.finished(waiting.executionId);
 		expect(done.status).toBe('success');
@@ -273,11 +275,13 @@ describe('Generate and Wait, Wait Mode "Suspend Until PiAPI Calls Back"', () => 
 		const ids = [...sim.tasks.keys()];
 		const timedOut = await server.timeout(waiting.executionId);
 		const output = timedOut.output('DiffRhythm')!;
-		expect(output.map((item) => (item.json.diffRhythmPending as { taskId: string }).taskId)).toEqual(ids);
+		expect(
+			output.map((item) => (item.json.diffRhythmPending as { taskId: string }).taskId),
+		).toEqual(ids);
 		expect(sim.posts()).toHaveLength(2);
 	});
 
-	it('ignores a callback about a task that is not this wait\'s, even with the right secret', async () => {
+	it("ignores a callback about a task that is not this wait's, even with the right secret", async () => {
 		stuck();
 		const other = await runNode(sim, { ...GENERATE_AND_WAIT, operation: 'generate' });
 		const otherId = String(other.output('DiffRhythm')![0].json.task_id);

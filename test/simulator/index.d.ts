@@ -223,6 +223,10 @@ export interface Fault {
 	delayMs?: number;
 	/** Response body for `status`/`statusAfterCreate` (JSON-encoded). */
 	body?: unknown;
+	/** Extra response headers for `status` (e.g. `location` for a redirect, `content-type`). */
+	headers?: Record<string, string>;
+	/** Response body for `status`, sent as these bytes instead of JSON (`''` sends an empty body). */
+	rawBody?: string | Buffer;
 }
 
 /** A queued fault, as `sim.faults` and `GET /__sim/faults` show it. */

@@ -214,6 +214,18 @@ function normaliseFault(fault) {
 		normalised.status = status;
 		if (fault.body !== undefined) normalised.body = fault.body;
 		if (fault.retryAfter !== undefined) normalised.retryAfter = fault.retryAfter;
+		if (fault.headers !== undefined) {
+			if (!isPlainObject(fault.headers) || !Object.values(fault.headers).every((v) => typeof v === 'string')) {
+				throw new TypeError('fault headers must be an object of strings');
+			}
+			normalised.headers = { ...fault.headers };
+		}
+		if (fault.rawBody !== undefined) {
+			if (typeof fault.rawBody !== 'string' && !Buffer.isBuffer(fault.rawBody)) {
+				throw new TypeError('fault rawBody must be a string or a Buffer');
+			}
+			normalised.rawBody = fault.rawBody;
+		}
 	}
 	if (fault.kind === 'delay') {
 		const delayMs = fault.delayMs === undefined ? 1000 : fault.delayMs;
@@ -850,8 +862,16 @@ async function startSimulator(options = {}) {
 		if (fault && fault.kind === 'drop') return drop(req, entry);
 		if (fault && fault.kind === 'status') {
 			entry.status = fault.status;
-			const headers =
-				fault.retryAfter !== undefined ? { 'retry-after': String(fault.retryAfter) } : {};
+			const headers = {
+				...(fault.retryAfter !== undefined ? { 'retry-after': String(fault.retryAfter) } : {}),
+				...(fault.headers ?? {}),
+			};
+			if (fault.rawBody !== undefined) {
+				// Bytes as given (an HTML page, a stub file, nothing at all), with the given headers.
+				const raw = Buffer.isBuffer(fault.rawBody) ? fault.rawBody : Buffer.from(fault.rawBody, 'utf8');
+				res.writeHead(fault.status, { 'content-length': raw.length, ...headers });
+				return res.end(raw);
+			}
 			const body =
 				fault.body !== undefined
 					? fault.body

@@ -457,6 +457,41 @@ describe('faults', () => {
 		expect(sim.faults).toEqual([]);
 	});
 
+	test('status with extra headers and a raw body (a redirect, an HTML page as a file)', async () => {
+		const sim = await start();
+		sim.addFault({
+			method: 'GET',
+			path: '/api/v1/task',
+			kind: 'status',
+			status: 302,
+			headers: { location: 'http://127.0.0.1:9/elsewhere' },
+			rawBody: '',
+		});
+		const redirect = await api(sim, 'GET', '/api/v1/task/x');
+		expect(redirect.status).toBe(302);
+		expect(redirect.headers.location).toBe('http://127.0.0.1:9/elsewhere');
+		expect(redirect.buffer.length).toBe(0);
+		sim.addFault({
+			path: '/files/',
+			kind: 'status',
+			status: 200,
+			headers: { 'content-type': 'audio/mpeg' },
+			rawBody: '<html>gone</html>',
+		});
+		const page = await api(sim, 'GET', '/files/3c1e8a96-0b66-4d8b-91ed-2b7cfc914869.wav');
+		expect([page.status, page.headers['content-type'], page.text]).toEqual([
+			200,
+			'audio/mpeg',
+			'<html>gone</html>',
+		]);
+		expect(() => sim.addFault({ kind: 'status', headers: { a: 1 } })).toThrow(
+			/headers must be an object of strings/,
+		);
+		expect(() => sim.addFault({ kind: 'status', rawBody: 5 })).toThrow(
+			/rawBody must be a string or a Buffer/,
+		);
+	});
+
 	test('status 500 by path prefix, RegExp, method filter and times', async () => {
 		const sim = await start();
 		const id = (await create(sim)).json.data.task_id;

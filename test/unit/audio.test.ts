@@ -43,7 +43,10 @@ describe('sniffAudio on what is not audio', () => {
 
 describe('audioSeconds', () => {
 	it('reads the length of a WAV, an MP3 and a FLAC from their headers', () => {
-		expect(audioSeconds(wavBuffer({ seconds: 3, sampleRate: 8000, channels: 1 }))).toBeCloseTo(3, 3);
+		expect(audioSeconds(wavBuffer({ seconds: 3, sampleRate: 8000, channels: 1 }))).toBeCloseTo(
+			3,
+			3,
+		);
 		// 128 kbps MPEG-1 layer III: 16,000 bytes a second.
 		const mp3 = Buffer.concat([bytes([0xff, 0xfb, 0x90, 0x64]), Buffer.alloc(16_000 * 12 - 4)]);
 		expect(audioSeconds(mp3)).toBeCloseTo(12, 3);
@@ -73,10 +76,22 @@ describe('inspectDownload', () => {
 
 	it.each([
 		['an empty body', Buffer.alloc(0), 'the file is empty'],
-		['an HTML error page', Buffer.from('<!doctype html><h1>Error</h1>'), 'the file is an HTML or XML page, not audio'],
+		[
+			'an HTML error page',
+			Buffer.from('<!doctype html><h1>Error</h1>'),
+			'the file is an HTML or XML page, not audio',
+		],
 		['JSON', Buffer.from('{"code":500,"message":"expired"}'), 'the file is JSON, not audio'],
-		['random bytes', Buffer.from([0x13, 0x37, 0x42, 0x00, 0x99, 0x12]), 'the file is not a known audio format, not audio'],
-		['a stub with audio magic', song.subarray(0, 200), 'the file has only 200 bytes, too few for a song'],
+		[
+			'random bytes',
+			Buffer.from([0x13, 0x37, 0x42, 0x00, 0x99, 0x12]),
+			'the file is not a known audio format, not audio',
+		],
+		[
+			'a stub with audio magic',
+			song.subarray(0, 200),
+			'the file has only 200 bytes, too few for a song',
+		],
 	])('refuses %s', (_name, body, problem) => {
 		expect(inspectDownload(body, body.length)).toEqual({ problem });
 		expect(body.length < MIN_SONG_BYTES || !sniffAudio(body)).toBe(true);

@@ -56,6 +56,8 @@ describe('PiAPI API credential', () => {
 			baseURL: '={{$credentials.baseUrl}}',
 			url: '/account/info',
 			method: 'GET',
+			// n8n would otherwise carry x-api-key along a redirect.
+			disableFollowRedirect: true,
 		});
 	});
 

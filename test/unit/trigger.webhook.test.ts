@@ -223,7 +223,11 @@ describe('a genuine call', () => {
 	});
 
 	it('handles a repeat when the first copy could not be confirmed', async () => {
-		const unreachable = await call({ body: genuine(), piApi: { [TASK_ID]: 503 }, workflowId: 'retry' });
+		const unreachable = await call({
+			body: genuine(),
+			piApi: { [TASK_ID]: 503 },
+			workflowId: 'retry',
+		});
 		expect(unreachable.status).toBe(503);
 		const again = await call({ body: genuine(), piApi: confirmed, workflowId: 'retry' });
 		expect('workflowData' in again.result).toBe(true);
@@ -308,6 +312,9 @@ describe('bad bodies get 400 and start nothing', () => {
 			genuine({ task_id: '../account/info' }),
 			'"data.task_id" is missing or not a task ID',
 		],
+		// URLs resolve these to the parent path: GET /api/v1/task/.. would read /api/v1/ with the key.
+		['the task_id "."', genuine({ task_id: '.' }), '"data.task_id" is missing or not a task ID'],
+		['the task_id ".."', genuine({ task_id: '..' }), '"data.task_id" is missing or not a task ID'],
 		[
 			'a task_id with a query',
 			genuine({ task_id: 'a?b=c' }),

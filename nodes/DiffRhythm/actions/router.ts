@@ -37,14 +37,16 @@ function otherTasks(steps: Array<Step<INodeExecutionData>>, failed: number): str
  * Runs the selected operation over all input items and owns what is common to them: item order,
  * `pairedItem`, Continue On Fail, and the error that stops the node.
  */
-export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+export async function router(
+	this: IExecuteFunctions,
+	continueOnFail: boolean,
+): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	const name = this.getNodeParameter('operation', 0) as DiffRhythmOperationName;
 	const operation = operations[name];
 	if (!operation) {
 		throw new NodeOperationError(this.getNode(), `The operation "${name}" is not supported`);
 	}
-	const continueOnFail = this.continueOnFail();
 	const asTool = runsAsTool(this);
 	let steps: Array<Step<INodeExecutionData>>;
 	try {

@@ -74,6 +74,8 @@ export const pollStrategy: WaitStrategy = {
 			const now = Date.now();
 			const next = Math.min(...[...open.values()].map(dueAt));
 			const due = [...open].filter(([, entry]) => dueAt(entry) <= now + POLL.coalesceMs);
+			// Past the deadline with nothing due (a plan that never comes due): stop, do not sleep on.
+			if (due.length === 0 && now >= deadline) break;
 			if (due.length === 0 || !(next <= now)) {
 				// Re-planned at least every POLL.replanMs: a song finishing elsewhere may move the plan.
 				const pause = Number.isFinite(next) ? next - now : POLL.replanMs;

@@ -64,7 +64,9 @@ export function pendingEntries(this: IWebhookFunctions): PendingEntry[] {
 	if (!Array.isArray(items)) return [];
 	return items.map((item) => {
 		const entry = (item as INodeExecutionData | undefined)?.json?.[PENDING_FIELD];
-		return entry && typeof entry === 'object' && !Array.isArray(entry) ? (entry as PendingEntry) : {};
+		return entry && typeof entry === 'object' && !Array.isArray(entry)
+			? (entry as PendingEntry)
+			: {};
 	});
 }
 
@@ -122,7 +124,11 @@ export const suspendStrategy: WaitStrategy = {
 						'The task may still finish: use Get Task with this task id.',
 				};
 			}
-			return { ...item, json: { ...item.json, [PENDING_FIELD]: entry }, pairedItem: { item: index } };
+			return {
+				...item,
+				json: { ...item.json, [PENDING_FIELD]: entry },
+				pairedItem: { item: index },
+			};
 		});
 		// n8n saves this input with the waiting execution: the resume webhook reads the task ids from
 		// it, and a Max Wait timeout outputs it as it is.

@@ -241,6 +241,8 @@ class N8n {
 	async stop() {
 		if (this.server) await stopProcess(this.server, { graceMs: 20000 });
 		if (this.db) await this.db.close();
+		// A restarted n8n (n8n.start() again) opens a fresh reader on first use.
+		this.db = undefined;
 	}
 
 	/** The executions database (opened on first use). */

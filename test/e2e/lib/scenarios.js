@@ -213,6 +213,14 @@ async function runVersion(version, { tarball, check: record, keep, log }) {
 	};
 	const taskPosts = async () => (await sim.requests()).filter((r) => r.method === 'POST' && r.path === '/api/v1/task');
 	const audioReads = async () => (await sim.requests()).filter((r) => r.method === 'GET' && r.path.startsWith('/files/'));
+	const webhookPaths = () => [
+		wf.PATHS.callback,
+		wf.PATHS.suspend,
+		wf.PATHS.loop,
+		wf.PATHS.batch,
+		chatPath(),
+		...(hasTrigger ? [wf.TRIGGER_PATH, wf.RECEIVER_PATH] : []),
+	];
 	const needSetup = () => {
 		if (setupError) throw new Error(`not run: setup failed: ${setupError.message}`);
 	};
@@ -261,8 +269,8 @@ async function runVersion(version, { tarball, check: record, keep, log }) {
 			return `execution ${execution.id}, task ${item.json.task_id}, ${song.bytes} bytes of audio/wav`;
 		});
 
-		// 6-8. n8n's AI Agent with the DiffRhythm node as its tool, the model a scripted server.
-		await check(name('6. AI Agent (OpenAI Chat Model, Responses API) calls the DiffRhythm tool with plain lyrics: one song, compact tool result'), async () => {
+		// 10-12. n8n's AI Agent with the DiffRhythm node as its tool, the model a scripted server.
+		await check(name('10. AI Agent (OpenAI Chat Model, Responses API) calls the DiffRhythm tool with plain lyrics: one song, compact tool result'), async () => {
 			needSetup();
 			await sim.reset();
 			model.use(agent.songScript({ lyrics: agent.SEA_LYRICS, stylePrompt: agent.SEA_STYLE }));
@@ -287,7 +295,7 @@ async function runVersion(version, { tarball, check: record, keep, log }) {
 			return `task ${task.task_id}; tool result ${bytes} bytes: ${text.slice(0, 700)}`;
 		});
 
-		await check(name('7. AI Agent (Chat Completions API): a bad first call gets the error text and costs nothing, the corrected call makes the song'), async () => {
+		await check(name('11. AI Agent (Chat Completions API): a bad first call gets the error text and costs nothing, the corrected call makes the song'), async () => {
 			needSetup();
 			await sim.reset();
 			model.use(agent.retryScript());
@@ -313,7 +321,7 @@ async function runVersion(version, { tarball, check: record, keep, log }) {
 			return `error seen by the model: ${refusal.error.slice(0, 400)}`;
 		});
 
-		await check(name('8. AI Agent with the tool in Suspend mode: refused before any POST, with a message for the model'), async () => {
+		await check(name('12. AI Agent with the tool in Suspend mode: refused before any POST, with a message for the model'), async () => {
 			needSetup();
 			await sim.reset();
 			model.use(agent.songScript({ lyrics: agent.SEA_LYRICS, stylePrompt: agent.SEA_STYLE }));
@@ -332,8 +340,8 @@ async function runVersion(version, { tarball, check: record, keep, log }) {
 			return refusal.error.slice(0, 300);
 		});
 
-		// 9. examples/ai-writes-lyrics.workflow.json: a Basic LLM Chain writes plain lyrics.
-		await check(name('9. example "an AI model writes the lyrics": the model\'s plain lyrics are timed and the song made'), async () => {
+		// 13. examples/ai-writes-lyrics.workflow.json: a Basic LLM Chain writes plain lyrics.
+		await check(name('13. example "an AI model writes the lyrics": the model\'s plain lyrics are timed and the song made'), async () => {
 			needSetup();
 			await sim.reset();
 			model.use({ completion: () => agent.MODEL_LYRICS });
@@ -351,15 +359,58 @@ async function runVersion(version, { tarball, check: record, keep, log }) {
 			return `${asked.api} API; sent: ${lrc.split("\n").join(" / ")}; ${song.bytes} bytes of audio`;
 		});
 
+		// 9. n8n's HTTP helper follows redirects and strips only Authorization and Cookie: the node
+		// must not let it carry x-api-key to another host.
+		await check(name('9. PiAPI\'s address redirects to another host: not followed, the key never sent there'), async () => {
+			needSetup();
+			await sim.reset();
+			const seen = [];
+			const other = http.createServer((req, res) => {
+				seen.push({ url: req.url, key: req.headers['x-api-key'] });
+				res.end('{}');
+			});
+			await new Promise((resolve) => other.listen(0, '127.0.0.1', resolve));
+			const otherUrl = `http://127.0.0.1:${other.address().port}`;
+			try {
+				await sim.addFault({
+					method: 'GET',
+					path: '/api/v1/task',
+					kind: 'status',
+					status: 302,
+					headers: { location: `${otherUrl}/collect` },
+					rawBody: '',
+					times: -1,
+				});
+				const before = await n8n.executions.executions(wf.IDS.getTask).catch(() => []);
+				const result = await n8n.execute(wf.IDS.getTask);
+				assert(result.code !== 0, 'n8n execute succeeded although PiAPI redirected');
+				const rows = await newExecutions(n8n, wf.IDS.getTask, before);
+				assertEqual(rows.length, 1, 'new executions of the workflow');
+				const execution = await completeExecution(n8n, rows[0].id);
+				assertEqual(execution.status, 'error', 'execution status');
+				const error = executionError(execution);
+				assert(error.includes(`redirect (HTTP 302) to ${otherUrl}`), `the error names the other host: ${error}`);
+				assertEqual(seen.length, 0, `requests that reached the other host (${JSON.stringify(seen)})`);
+				const reads = (await sim.requests()).filter((r) => r.path === `/api/v1/task/${wf.SOME_TASK_ID}`);
+				assertEqual(reads.length, 1, 'reads of the task at PiAPI (a redirect is not retried)');
+				return `error: ${error.slice(2, 120)}…; other host contacted 0 times`;
+			} finally {
+				await new Promise((resolve) => other.close(resolve));
+			}
+		});
+
 		let started = false;
 		await check(name('n8n start: published workflows registered their production webhooks'), async () => {
 			needSetup();
 			if (hasTrigger) await n8n.publish(wf.IDS.trigger);
 			await n8n.publish(wf.IDS.callback);
 			await n8n.publish(wf.IDS.suspend);
+			await n8n.publish(wf.IDS.loop);
+			await n8n.publish(wf.IDS.batch);
+			if (hasTrigger) await n8n.publish(wf.IDS.receiver);
 			await n8n.publish(wf.IDS.exampleAgent);
 			const t0 = Date.now();
-			await n8n.start([wf.PATHS.callback, wf.PATHS.suspend, chatPath(), ...(hasTrigger ? [wf.TRIGGER_PATH] : [])]);
+			await n8n.start(webhookPaths());
 			started = true;
 			await n8n.setupOwnerAndLogin();
 			return `ready in ${seconds(Date.now() - t0)}`;
@@ -403,7 +454,32 @@ async function runVersion(version, { tarball, check: record, keep, log }) {
 			assertEqual(requests.length, reads.length, `requests other than GET /account/info (${seen})`);
 			assertEqual(requests.filter((r) => r.path.startsWith('/api/v1/task')).length, 0, `task requests (${seen})`);
 			assertEqual((await sim.tasks()).length, 0, 'tasks in the simulator');
-			return `OK / Error: ${bad.message}; GET /account/info x${reads.length}`;
+
+			// A base URL that redirects elsewhere: the test fails and the key does not follow.
+			const seenElsewhere = [];
+			const other = http.createServer((req, res) => {
+				seenElsewhere.push(req.url);
+				res.end('{}');
+			});
+			await new Promise((resolve) => other.listen(0, '127.0.0.1', resolve));
+			try {
+				await sim.addFault({
+					method: 'GET',
+					path: '/account/info',
+					kind: 'status',
+					status: 302,
+					headers: { location: `http://127.0.0.1:${other.address().port}/account/info` },
+					rawBody: '',
+					times: -1,
+				});
+				const redirected = await testWith(API_KEY);
+				assertEqual(redirected && redirected.status, 'Error', `test result behind a redirect (${JSON.stringify(redirected)})`);
+				assertEqual(seenElsewhere.length, 0, `requests that reached the redirect's target (${seenElsewhere.join(', ')})`);
+			} finally {
+				await new Promise((resolve) => other.close(resolve));
+				await sim.reset();
+			}
+			return `OK / Error: ${bad.message}; GET /account/info x${reads.length}; behind a redirect: Error, target contacted 0 times`;
 		});
 
 		// 2. Generate with a callback URL; the PiAPI Trigger receives the song.
@@ -528,8 +604,8 @@ async function runVersion(version, { tarball, check: record, keep, log }) {
 			return `execution ${execution.id} waited, resumed via ${resume.pathname}${resume.search ? '?signature=…' : ''}; ${song.bytes} bytes${conflicts ? `; ${conflicts} delivery attempt(s) got 409` : ''}`;
 		});
 
-		// 10. examples/ai-agent-song-tool.workflow.json: a chat message to the published agent.
-		await check(name('10. example "an AI Agent that makes songs on request": a chat message gets the song\'s URL'), async () => {
+		// 14. examples/ai-agent-song-tool.workflow.json: a chat message to the published agent.
+		await check(name('14. example "an AI Agent that makes songs on request": a chat message gets the song\'s URL'), async () => {
 			needServer();
 			await sim.reset();
 			model.use(agent.songScript({ lyrics: agent.SEA_LYRICS, stylePrompt: agent.SEA_STYLE }));
@@ -553,6 +629,122 @@ async function runVersion(version, { tarball, check: record, keep, log }) {
 			const { answer } = agent.checkSongResult(assert, requests[1].toolResults[0], { taskId: task.task_id, audioUrl: `${sim.url}/files/${task.task_id}.wav`, lyrics: lrc });
 			assertEqual(res.json().output, agent.finalText(answer), 'the chat answer');
 			return `chat answer: ${res.json().output}`;
+		});
+
+		// 6. Loop Over Items -> Generate and Wait (suspend): every wait of the execution shares one
+		// resume URL, so callbacks of one song reach the others' waits.
+		await check(name('6. Loop Over Items with Suspend, 3 songs, every final callback twice and one replayed late: 3 distinct songs, 3 POSTs'), async () => {
+			needServer();
+			await sim.reset();
+			await sim.behaviour({ byStylePrompt: { [wf.STYLES.loop]: { webhookRepeat: 2, renderMs: 1500 } } });
+			const before = await n8n.executions.executions(wf.IDS.loop);
+			const res = await request(`${n8n.baseUrl}/webhook/${wf.PATHS.loop}`, {
+				method: 'POST',
+				body: { songs: [{ n: 1 }, { n: 2 }, { n: 3 }] },
+			});
+			assertEqual(res.status, 200, `POST /webhook/${wf.PATHS.loop} (${res.text.slice(0, 200)})`);
+			// While the second song waits, replay the first song's final callback (PiAPI repeats late too).
+			const first = await waitFor(
+				'the second song to be created',
+				async () => {
+					const tasks = await sim.tasks();
+					return tasks.length >= 2 ? tasks[0] : null;
+				},
+				{ timeoutMs: 30000, intervalMs: 200 },
+			);
+			const late = await sim.deliver({ taskId: first.task_id, status: 'completed' });
+			assertEqual(late.statusCode, 200, `answer to the first song's late replay during the second wait (${late.body})`);
+			const execution = await waitForFinishedExecution(n8n, wf.IDS.loop, before, 60000);
+			assertEqual(execution.status, 'success', `execution status${executionError(execution)}`);
+			const tasks = await sim.tasks();
+			assertEqual(tasks.length, 3, 'tasks created in the simulator');
+			const posts = (await sim.requests()).filter((r) => r.method === 'POST' && r.path === '/api/v1/task');
+			assertEqual(posts.length, 3, 'POST /api/v1/task requests');
+			const items = nodeOutput(execution, 'Done');
+			assertEqual(items.length, 3, 'songs out of the loop');
+			const ids = items.map((item) => item.json.task_id);
+			assertEqual(new Set(ids).size, 3, `distinct task ids out of the loop (${ids.join(', ')})`);
+			assertEqual([...ids].sort().join(','), tasks.map((t) => t.task_id).sort().join(','), 'the songs out are the tasks created');
+			for (const item of items) await assertSong(n8n, sim, item, item.json.task_id);
+			// Each final callback twice, plus the simulator's retries of those n8n answered 409.
+			const finals = (await sim.deliveries()).filter((d) => d.kind === 'final');
+			assert(finals.length >= 6, `final callbacks delivered: ${finals.length}, expected each twice`);
+			// Once the execution finished, a late replay is refused by n8n itself.
+			const after = await sim.deliver({ taskId: first.task_id, status: 'completed' });
+			assert([200, 409].includes(after.statusCode), `answer to a replay after the end: ${after.statusCode} ${after.body}`);
+			const answers = finals.map((d) => d.statusCode).join(',');
+			return `execution ${execution.id}: 3 songs, 3 POSTs; final callback answers ${answers}; late replay 200; after the end ${after.statusCode}`;
+		});
+
+		// 8. Several items in one suspended execution: n8n hands the resume webhook the saved items.
+		await check(name('8. Suspend with 3 items in one execution: waits once, resumes when the last song is done, 3 songs in order'), async () => {
+			needServer();
+			await sim.reset();
+			const before = await n8n.executions.executions(wf.IDS.batch);
+			const res = await request(`${n8n.baseUrl}/webhook/${wf.PATHS.batch}`, {
+				method: 'POST',
+				body: { songs: [{ n: 1 }, { n: 2 }, { n: 3 }] },
+			});
+			assertEqual(res.status, 200, `POST /webhook/${wf.PATHS.batch} (${res.text.slice(0, 200)})`);
+			const execution = await waitForFinishedExecution(n8n, wf.IDS.batch, before, 60000);
+			assertEqual(execution.status, 'success', `execution status${executionError(execution)}`);
+			const tasks = await sim.tasks();
+			assertEqual(tasks.length, 3, 'tasks created in the simulator');
+			const items = nodeOutput(execution, 'DiffRhythm');
+			assertEqual(items.length, 3, 'DiffRhythm output items');
+			const created = (await sim.requests())
+				.filter((r) => r.method === 'POST' && r.path === '/api/v1/task');
+			assertEqual(created.length, 3, 'POST /api/v1/task requests');
+			items.forEach((item, index) => assertEqual(item.pairedItem && item.pairedItem.item, index, `pairedItem of item ${index}`));
+			assertEqual(new Set(items.map((item) => item.json.task_id)).size, 3, 'distinct task ids');
+			for (const item of items) await assertSong(n8n, sim, item, item.json.task_id);
+			const endpoints = new Set(tasks.map((t) => t.config.webhook_config.endpoint));
+			assertEqual(endpoints.size, 1, 'one resume URL for the three tasks');
+			return `execution ${execution.id}: 3 tasks, one wait, 3 songs`;
+		});
+
+		// 7. One execution per delivery, and the README's Remove Duplicates recipe behind it.
+		await check(name('7. the same final delivery twice at the same moment: one execution; after a restart the recipe drops it'), async () => {
+			needServer();
+			needTrigger();
+			await sim.reset();
+			const receiverUrl = `${n8n.baseUrl}/webhook/${wf.RECEIVER_PATH}`;
+			const created = await request(`${sim.url}/api/v1/task`, {
+				method: 'POST',
+				headers: { 'x-api-key': API_KEY },
+				body: {
+					model: 'Qubico/diffrhythm',
+					task_type: 'txt2audio-base',
+					input: { lyrics: wf.LYRICS, style_prompt: 'e2e receiver' },
+					config: { webhook_config: { endpoint: `${n8n.baseUrl}/webhook/nobody/piapi`, secret: WEBHOOK_SECRET } },
+				},
+			});
+			const taskId = created.json().data.task_id;
+			await waitFor('the task to complete', async () => (await sim.tasks()).find((t) => t.task_id === taskId && t.status === 'completed'), { timeoutMs: 20000, intervalMs: 200 });
+			const before = await n8n.executions.executions(wf.IDS.receiver);
+			const both = await Promise.all([
+				sim.deliver({ taskId, url: receiverUrl }),
+				sim.deliver({ taskId, url: receiverUrl }),
+			]);
+			assertEqual(both.map((a) => a.statusCode).join(','), '200,200', 'answers to the two copies');
+			const execution = await waitForFinishedExecution(n8n, wf.IDS.receiver, before, 30000);
+			assertEqual(execution.status, 'success', `receiver execution status${executionError(execution)}`);
+			assertEqual(nodeOutput(execution, 'Kept').length, 1, 'items past the recipe');
+			await sleep(1500);
+			assertEqual((await newExecutions(n8n, wf.IDS.receiver, before)).length, 1, 'receiver executions for two copies');
+
+			// A restarted n8n (or another process in queue mode) has no memory of the first copy:
+			// the delivery starts an execution, and the recipe stops it at Remove Duplicates.
+			await n8n.stop();
+			await n8n.start(webhookPaths());
+			const beforeAgain = await n8n.executions.executions(wf.IDS.receiver);
+			const again = await sim.deliver({ taskId, url: receiverUrl });
+			assertEqual(again.statusCode, 200, 'answer to the copy after the restart');
+			const second = await waitForFinishedExecution(n8n, wf.IDS.receiver, beforeAgain, 30000);
+			assertEqual(second.status, 'success', `second receiver execution status${executionError(second)}`);
+			const kept = second.data.resultData.runData.Kept;
+			assert(!kept || nodeOutput(second, 'Drop Repeated Calls').length === 0, 'the recipe let the repeat through');
+			return `2 copies at once: 1 execution (${execution.id}); after a restart: execution ${second.id} stopped by Remove Duplicates`;
 		});
 	} finally {
 		await check(name('stop: every process stopped by PID, nothing left listening'), async () => {

@@ -64,6 +64,11 @@ class SimulatorProcess {
 		return this.control('POST', 'behaviour', spec);
 	}
 
+	/** Queues a fault for the next matching requests (see the simulator's Fault type). */
+	addFault(fault) {
+		return this.control('POST', 'faults', fault);
+	}
+
 	/** Sends one webhook by hand; resolves with the receiver's { statusCode, body }. */
 	deliver(options) {
 		return this.control('POST', 'deliver', options);
