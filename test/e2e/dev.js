@@ -2,8 +2,10 @@
 // a .js file is itself a lint error ("Definition for rule ... was not found").
 /**
  * `npm run dev`: a real n8n 2.41.1 (Node.js 24) with this package installed as users get it (npm
- * pack), the PiAPI simulator running, a "PiAPI account" credential pointing at the simulator and
- * examples/*.workflow.json imported. Prints the editor URL; Ctrl-C stops everything.
+ * pack), the PiAPI simulator running, a "PiAPI account" credential pointing at the simulator, an
+ * OpenAI credential pointing at the e2e suite's scripted model server (so the AI examples run
+ * without an OpenAI account) and examples/*.workflow.json imported. Prints the editor URL; Ctrl-C
+ * stops everything.
  *
  * Environment:
  *   PIAPI_DEV_PORT   n8n's port (default 5678, or a free one when 5678 is taken)
@@ -16,7 +18,9 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 
+const agent = require('./lib/agent');
 const { ROOT, ensureAll } = require('./lib/install');
+const { ModelServer } = require('./lib/model-server');
 const { N8n, PACKAGE_NAME } = require('./lib/n8n');
 const { SimulatorProcess } = require('./lib/sim');
 const { childEnv, freePort, installExitHandlers, isListening, runCommand, stopAll, tail } = require('./lib/util');
@@ -24,6 +28,7 @@ const { childEnv, freePort, installExitHandlers, isListening, runCommand, stopAl
 const API_KEY = 'dev-key';
 const WEBHOOK_SECRET = 'dev-webhook-secret';
 const CREDENTIAL = { id: 'piapi-credential', name: 'PiAPI account', type: 'piApiApi' };
+const OPENAI_CREDENTIAL = { id: 'openai-credential', name: 'Scripted model (not OpenAI)', type: 'openAiApi' };
 const OWNER = { email: 'dev@example.com', firstName: 'Dev', lastName: 'Owner', password: 'Passw0rd-dev!' };
 
 const say = (message) => process.stdout.write(`${message}\n`);
@@ -68,7 +73,16 @@ async function main() {
 	while (brokerPort === port) brokerPort = await freePort();
 	const n8n = new N8n({ version: 'v2', runDir, port, brokerPort });
 	await n8n.installPackage(tarball);
-	await n8n.importCredentials([{ ...CREDENTIAL, data: { apiKey: API_KEY, baseUrl: sim.url, webhookSecret: WEBHOOK_SECRET } }]);
+	// Always the same answers: the lyrics a Basic LLM Chain asks for, one DiffRhythm call, a reply.
+	const model = await new ModelServer().start();
+	model.use({
+		...agent.songScript({ lyrics: agent.SEA_LYRICS, stylePrompt: agent.SEA_STYLE }),
+		completion: () => agent.MODEL_LYRICS,
+	});
+	await n8n.importCredentials([
+		{ ...CREDENTIAL, data: { apiKey: API_KEY, baseUrl: sim.url, webhookSecret: WEBHOOK_SECRET } },
+		{ ...OPENAI_CREDENTIAL, data: { apiKey: 'dev-scripted', url: model.url, header: false } },
+	]);
 
 	// The examples, with every PiAPI credential reference pointing at the simulator credential,
 	// and Callback URLs that name one of the examples' PiAPI Triggers pointing at this n8n.
@@ -89,6 +103,9 @@ async function main() {
 			if (node.credentials && node.credentials.piApiApi) {
 				node.credentials.piApiApi = { id: CREDENTIAL.id, name: CREDENTIAL.name };
 			}
+			if (node.credentials && node.credentials.openAiApi) {
+				node.credentials.openAiApi = { id: OPENAI_CREDENTIAL.id, name: OPENAI_CREDENTIAL.name };
+			}
 			const options = node.parameters && node.parameters.options;
 			const match = options && /\/webhook\/([^/]+)\/piapi$/.exec(String(options.callbackUrl || ''));
 			if (match && triggerIds.has(match[1])) options.callbackUrl = `${n8n.baseUrl}/webhook/${match[1]}/piapi`;
@@ -107,6 +124,7 @@ async function main() {
 	say(`n8n 2.41.1 is running: ${n8n.baseUrl}`);
 	say(`  log in as ${OWNER.email} / ${OWNER.password}`);
 	say(`  credential "${CREDENTIAL.name}" -> PiAPI simulator ${sim.url} (API key ${API_KEY}, webhook secret ${WEBHOOK_SECRET})`);
+	say(`  credential "${OPENAI_CREDENTIAL.name}" -> scripted model server ${model.url} (same lyrics and song every time)`);
 	for (const [index, file] of examples.entries()) {
 		const workflow = workflows[index];
 		const trigger = published.includes(workflow) ? workflow.nodes.find(isTrigger) : undefined;
