@@ -12,25 +12,12 @@
 'use strict';
 
 const fs = require('node:fs');
-const os = require('node:os');
 const path = require('node:path');
 
-const { CACHE_DIR, ROOT, ensureAll } = require('./lib/install');
+const { CACHE_DIR, ensureAll } = require('./lib/install');
+const { createReport, log, pack } = require('./lib/report');
 const { runVersion } = require('./lib/scenarios');
-const { childEnv, installExitHandlers, runCommand, seconds, stopAll, tail } = require('./lib/util');
-
-const log = (message) => process.stdout.write(`# ${message}\n`);
-
-async function pack() {
-	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'piapi-e2e-pack-'));
-	const result = await runCommand('npm pack', 'npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', dir], {
-		cwd: ROOT,
-		env: childEnv(),
-	});
-	if (result.code !== 0) throw new Error(`npm pack failed:\n${tail(result.output)}`);
-	const [report] = JSON.parse(result.stdout);
-	return { dir, tarball: path.join(dir, report.filename) };
-}
+const { installExitHandlers, seconds, stopAll } = require('./lib/util');
 
 async function main() {
 	const started = Date.now();
@@ -42,10 +29,6 @@ async function main() {
 	for (const version of versions) {
 		if (!['v1', 'v2'].includes(version)) throw new Error(`PIAPI_E2E_VERSIONS: unknown version "${version}" (v1, v2)`);
 	}
-	if (!fs.existsSync(path.join(ROOT, 'dist', 'nodes', 'DiffRhythm', 'DiffRhythm.node.js'))) {
-		throw new Error('dist/ is missing: run `npm run build` first (npm run test:e2e does)');
-	}
-
 	log(`cache: ${CACHE_DIR}`);
 	const installs = await ensureAll(versions, log);
 	const installMs = Date.now() - started;
@@ -58,26 +41,7 @@ async function main() {
 	const packed = await pack();
 	log(`packed ${path.basename(packed.tarball)}`);
 
-	const results = [];
-	const check = async (title, fn) => {
-		const t0 = Date.now();
-		try {
-			const detail = await fn();
-			const ms = Date.now() - t0;
-			results.push({ title, ok: true, ms });
-			process.stdout.write(`ok ${results.length} - ${title} (${seconds(ms)})${detail ? `\n#   ${detail}` : ''}\n`);
-			return true;
-		} catch (error) {
-			const ms = Date.now() - t0;
-			results.push({ title, ok: false, ms, error });
-			process.stdout.write(`not ok ${results.length} - ${title} (${seconds(ms)})\n`);
-			process.stdout.write(`${String(error && error.stack ? (error.name === 'Error' || !error.message ? error.stack : error.message) : error)
-				.split('\n')
-				.map((line) => `#   ${line}`)
-				.join('\n')}\n`);
-			return false;
-		}
-	};
+	const { check, finish } = createReport();
 
 	try {
 		for (const version of versions) {
@@ -90,11 +54,8 @@ async function main() {
 		fs.rmSync(packed.dir, { recursive: true, force: true });
 	}
 
-	const passed = results.filter((r) => r.ok).length;
-	const failed = results.length - passed;
 	log(`total ${seconds(Date.now() - started)} (of which checking or installing n8n: ${seconds(installMs)})`);
-	process.stdout.write(`${passed} passed, ${failed} failed\n`);
-	process.exitCode = failed ? 1 : 0;
+	process.exitCode = finish();
 }
 
 main().catch(async (error) => {

@@ -1,0 +1,65 @@
+// No eslint-disable here: n8n's lint applies its rules to .ts files only, and naming those rules in
+// a .js file is itself a lint error ("Definition for rule ... was not found").
+/**
+ * What both end-to-end entry points (run.js, queue.js) share: the package packed as users get it,
+ * and the `ok` / `not ok` lines with a closing `N passed, N failed`.
+ */
+'use strict';
+
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+
+const { ROOT } = require('./install');
+const { childEnv, runCommand, seconds, tail } = require('./util');
+
+const log = (message) => process.stdout.write(`# ${message}\n`);
+
+/** `npm pack` into a fresh temp folder; resolves with { dir, tarball }. */
+async function pack() {
+	if (!fs.existsSync(path.join(ROOT, 'dist', 'nodes', 'DiffRhythm', 'DiffRhythm.node.js'))) {
+		throw new Error('dist/ is missing: run `npm run build` first (the npm scripts do)');
+	}
+	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'piapi-e2e-pack-'));
+	const result = await runCommand('npm pack', 'npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', dir], {
+		cwd: ROOT,
+		env: childEnv(),
+	});
+	if (result.code !== 0) throw new Error(`npm pack failed:\n${tail(result.output)}`);
+	const [report] = JSON.parse(result.stdout);
+	return { dir, tarball: path.join(dir, report.filename) };
+}
+
+/** Collects results: `check(title, fn)` runs one, prints its line, resolves true when it passed. */
+function createReport() {
+	const results = [];
+	const check = async (title, fn) => {
+		const t0 = Date.now();
+		try {
+			const detail = await fn();
+			const ms = Date.now() - t0;
+			results.push({ title, ok: true, ms });
+			process.stdout.write(`ok ${results.length} - ${title} (${seconds(ms)})${detail ? `\n#   ${detail}` : ''}\n`);
+			return true;
+		} catch (error) {
+			const ms = Date.now() - t0;
+			results.push({ title, ok: false, ms, error });
+			process.stdout.write(`not ok ${results.length} - ${title} (${seconds(ms)})\n`);
+			process.stdout.write(`${String(error && error.stack ? (error.name === 'Error' || !error.message ? error.stack : error.message) : error)
+				.split('\n')
+				.map((line) => `#   ${line}`)
+				.join('\n')}\n`);
+			return false;
+		}
+	};
+	/** Prints the closing line; resolves with the exit code. */
+	const finish = () => {
+		const passed = results.filter((r) => r.ok).length;
+		const failed = results.length - passed;
+		process.stdout.write(`${passed} passed, ${failed} failed\n`);
+		return failed ? 1 : 0;
+	};
+	return { check, finish, results };
+}
+
+module.exports = { createReport, log, pack };
