@@ -11,37 +11,7 @@
  */
 'use strict';
 
-const fs = require('node:fs');
-const path = require('node:path');
-
-const { CACHE_DIR, ensureAll } = require('./lib/install');
 const { runQueue } = require('./lib/queue-scenarios');
-const { createReport, log, pack } = require('./lib/report');
-const { installExitHandlers, seconds, stopAll } = require('./lib/util');
+const { runSuite } = require('./lib/report');
 
-async function main() {
-	const started = Date.now();
-	installExitHandlers();
-	log(`cache: ${CACHE_DIR}`);
-	const installs = await ensureAll(['v2'], log);
-	const installMs = Date.now() - started;
-	log(`installs: ${installs.v2.cached ? 'cached' : `installed (${seconds(installs.v2.ms)})`}`);
-	const packed = await pack();
-	log(`packed ${path.basename(packed.tarball)}`);
-	const { check, finish } = createReport();
-	try {
-		await runQueue('v2', { tarball: packed.tarball, check, keep: process.env.PIAPI_E2E_KEEP === '1', log });
-	} finally {
-		await stopAll();
-		fs.rmSync(packed.dir, { recursive: true, force: true });
-	}
-	log(`total ${seconds(Date.now() - started)} (of which checking or installing n8n: ${seconds(installMs)})`);
-	process.exitCode = finish();
-}
-
-main().catch(async (error) => {
-	process.stderr.write(`queue e2e: ${error.stack || error}\n`);
-	await stopAll();
-	process.stdout.write('0 passed, 1 failed\n');
-	process.exitCode = 1;
-});
+runSuite('queue e2e', ['v2'], (options) => runQueue('v2', options));

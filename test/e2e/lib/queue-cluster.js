@@ -112,7 +112,10 @@ class QueueCluster {
 	/** Main first (it runs the migrations and publishes), then the webhook process and the workers. */
 	async start(webhookPaths) {
 		await this.main.start(webhookPaths);
-		await Promise.all([this.webhook.start(webhookPaths, { command: 'webhook' }), this.startWorkers()]);
+		await Promise.all([
+			this.webhook.start(webhookPaths, { command: 'webhook' }),
+			this.startWorkers(),
+		]);
 	}
 
 	/**
@@ -158,7 +161,11 @@ class QueueCluster {
 	 */
 	ranBy(executionId) {
 		const line = `Worker started execution ${executionId} (job `;
-		return this.all.filter((n8n) => fs.existsSync(n8n.logFile) && fs.readFileSync(n8n.logFile, 'utf8').includes(line)).map((n8n) => n8n.name);
+		return this.all
+			.filter(
+				(n8n) => fs.existsSync(n8n.logFile) && fs.readFileSync(n8n.logFile, 'utf8').includes(line),
+			)
+			.map((n8n) => n8n.name);
 	}
 
 	/** Every log line of every process that contains `text`, prefixed with the process name. */

@@ -54,7 +54,8 @@ function receiveWorkflow() {
 			: node,
 	);
 	const trigger = nodes.find((node) => node.type === wf.TRIGGER);
-	if (!trigger || !trigger.webhookId) throw new Error(`${RECEIVE_EXAMPLE} has no PiAPI Trigger with a webhookId`);
+	if (!trigger || !trigger.webhookId)
+		throw new Error(`${RECEIVE_EXAMPLE} has no PiAPI Trigger with a webhookId`);
 	return { ...example, id: IDS.receive, active: false, nodes };
 }
 
@@ -66,21 +67,39 @@ function receivePath() {
 /** Every workflow of the suite; `triggerUrl` is the receiver's production URL at the webhook process. */
 function workflows({ triggerUrl }) {
 	return [
-		songWorkflow(IDS.poll, 'Queue: generate and wait (poll)', PATHS.poll, '7a1e0c00-1111-4000-8000-00000000000a', {
-			operation: 'generateAndWait',
-			downloadAudio: true,
-			binaryPropertyName: 'data',
-		}),
-		songWorkflow(IDS.suspend, 'Queue: generate and wait (suspend)', PATHS.suspend, '7a1e0c00-2222-4000-8000-00000000000b', {
-			operation: 'generateAndWait',
-			downloadAudio: true,
-			binaryPropertyName: 'data',
-			options: { waitMode: 'suspend', maxWaitSeconds: 600 },
-		}),
-		songWorkflow(IDS.callback, 'Queue: generate with callback', PATHS.callback, '7a1e0c00-3333-4000-8000-00000000000c', {
-			operation: 'generate',
-			options: { callbackUrl: triggerUrl },
-		}),
+		songWorkflow(
+			IDS.poll,
+			'Queue: generate and wait (poll)',
+			PATHS.poll,
+			'7a1e0c00-1111-4000-8000-00000000000a',
+			{
+				operation: 'generateAndWait',
+				downloadAudio: true,
+				binaryPropertyName: 'data',
+			},
+		),
+		songWorkflow(
+			IDS.suspend,
+			'Queue: generate and wait (suspend)',
+			PATHS.suspend,
+			'7a1e0c00-2222-4000-8000-00000000000b',
+			{
+				operation: 'generateAndWait',
+				downloadAudio: true,
+				binaryPropertyName: 'data',
+				options: { waitMode: 'suspend', maxWaitSeconds: 600 },
+			},
+		),
+		songWorkflow(
+			IDS.callback,
+			'Queue: generate with callback',
+			PATHS.callback,
+			'7a1e0c00-3333-4000-8000-00000000000c',
+			{
+				operation: 'generate',
+				options: { callbackUrl: triggerUrl },
+			},
+		),
 		receiveWorkflow(),
 	];
 }

@@ -1,8 +1,9 @@
 // No eslint-disable here: n8n's lint applies its rules to .ts files only, and naming those rules in
 // a .js file is itself a lint error ("Definition for rule ... was not found").
 /**
- * What both end-to-end entry points (run.js, queue.js) share: the package packed as users get it,
- * and the `ok` / `not ok` lines with a closing `N passed, N failed`.
+ * What both end-to-end entry points (run.js, queue.js) share: n8n installed in the cache, the
+ * package packed as users get it, the `ok` / `not ok` lines with a closing `N passed, N failed`,
+ * and every started process stopped at the end.
  */
 'use strict';
 
@@ -10,8 +11,8 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 
-const { ROOT } = require('./install');
-const { childEnv, runCommand, seconds, tail } = require('./util');
+const { CACHE_DIR, ROOT, ensureAll } = require('./install');
+const { childEnv, installExitHandlers, runCommand, seconds, stopAll, tail } = require('./util');
 
 const log = (message) => process.stdout.write(`# ${message}\n`);
 
@@ -21,10 +22,15 @@ async function pack() {
 		throw new Error('dist/ is missing: run `npm run build` first (the npm scripts do)');
 	}
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'piapi-e2e-pack-'));
-	const result = await runCommand('npm pack', 'npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', dir], {
-		cwd: ROOT,
-		env: childEnv(),
-	});
+	const result = await runCommand(
+		'npm pack',
+		'npm',
+		['pack', '--json', '--ignore-scripts', '--pack-destination', dir],
+		{
+			cwd: ROOT,
+			env: childEnv(),
+		},
+	);
 	if (result.code !== 0) throw new Error(`npm pack failed:\n${tail(result.output)}`);
 	const [report] = JSON.parse(result.stdout);
 	return { dir, tarball: path.join(dir, report.filename) };
@@ -39,16 +45,26 @@ function createReport() {
 			const detail = await fn();
 			const ms = Date.now() - t0;
 			results.push({ title, ok: true, ms });
-			process.stdout.write(`ok ${results.length} - ${title} (${seconds(ms)})${detail ? `\n#   ${detail}` : ''}\n`);
+			process.stdout.write(
+				`ok ${results.length} - ${title} (${seconds(ms)})${detail ? `\n#   ${detail}` : ''}\n`,
+			);
 			return true;
 		} catch (error) {
 			const ms = Date.now() - t0;
 			results.push({ title, ok: false, ms, error });
 			process.stdout.write(`not ok ${results.length} - ${title} (${seconds(ms)})\n`);
-			process.stdout.write(`${String(error && error.stack ? (error.name === 'Error' || !error.message ? error.stack : error.message) : error)
-				.split('\n')
-				.map((line) => `#   ${line}`)
-				.join('\n')}\n`);
+			process.stdout.write(
+				`${String(
+					error && error.stack
+						? error.name === 'Error' || !error.message
+							? error.stack
+							: error.message
+						: error,
+				)
+					.split('\n')
+					.map((line) => `#   ${line}`)
+					.join('\n')}\n`,
+			);
 			return false;
 		}
 	};
@@ -62,4 +78,46 @@ function createReport() {
 	return { check, finish, results };
 }
 
-module.exports = { createReport, log, pack };
+/**
+ * An entry point: installs `versions` (v1, v2) if needed, packs the package, then
+ * `run({ tarball, check, keep, log })`; stops whatever is still running, prints the totals and the
+ * closing line, and sets the exit code. A crash outside the checks counts as one failure.
+ */
+function runSuite(name, versions, run) {
+	const main = async () => {
+		const started = Date.now();
+		installExitHandlers();
+		log(`cache: ${CACHE_DIR}`);
+		const installs = await ensureAll(versions, log);
+		const installMs = Date.now() - started;
+		log(
+			`installs: ${Object.entries(installs)
+				.map(
+					([target, result]) =>
+						`${target} ${result.cached ? 'cached' : `installed (${seconds(result.ms)})`}`,
+				)
+				.join(', ')}; ${seconds(installMs)}`,
+		);
+		const packed = await pack();
+		log(`packed ${path.basename(packed.tarball)}`);
+		const { check, finish } = createReport();
+		try {
+			await run({ tarball: packed.tarball, check, keep: process.env.PIAPI_E2E_KEEP === '1', log });
+		} finally {
+			await stopAll();
+			fs.rmSync(packed.dir, { recursive: true, force: true });
+		}
+		log(
+			`total ${seconds(Date.now() - started)} (of which checking or installing n8n: ${seconds(installMs)})`,
+		);
+		process.exitCode = finish();
+	};
+	main().catch(async (error) => {
+		process.stderr.write(`${name}: ${error.stack || error}\n`);
+		await stopAll();
+		process.stdout.write('0 passed, 1 failed\n');
+		process.exitCode = 1;
+	});
+}
+
+module.exports = { createReport, log, pack, runSuite };

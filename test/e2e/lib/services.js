@@ -31,7 +31,9 @@ function postgresBinDir() {
 	const dirs = versions
 		.sort((a, b) => Number(b) - Number(a))
 		.map((version) => path.join(POSTGRES_LIB, version, 'bin'))
-		.filter((dir) => ['initdb', 'postgres', 'createdb'].every((bin) => fs.existsSync(path.join(dir, bin))));
+		.filter((dir) =>
+			['initdb', 'postgres', 'createdb'].every((bin) => fs.existsSync(path.join(dir, bin))),
+		);
 	return dirs[0] || null;
 }
 
@@ -50,7 +52,9 @@ async function ensureServerPackages(log) {
 	if (!redisServerBin()) missing.push('redis-server');
 	if (!missing.length) return { installed: [], ms: 0 };
 	if (typeof process.getuid === 'function' && process.getuid() !== 0) {
-		throw new Error(`${missing.join(' and ')} missing: run \`sudo apt-get install ${missing.join(' ')}\` (the suite installs them itself only as root)`);
+		throw new Error(
+			`${missing.join(' and ')} missing: run \`sudo apt-get install ${missing.join(' ')}\` (the suite installs them itself only as root)`,
+		);
 	}
 	const started = Date.now();
 	log(`installing ${missing.join(', ')} with apt-get`);
@@ -60,16 +64,23 @@ async function ensureServerPackages(log) {
 	const apt = async (args) => {
 		let result;
 		for (let attempt = 1; attempt <= 3; attempt++) {
-			result = await runCommand('apt-get', 'apt-get', [...lock, ...args], { env, timeoutMs: 900000 });
+			result = await runCommand('apt-get', 'apt-get', [...lock, ...args], {
+				env,
+				timeoutMs: 900000,
+			});
 			if (result.code === 0) return;
 			log(`apt-get ${args[0]} failed (attempt ${attempt}): ${tail(result.output, 3)}`);
 		}
-		throw new Error(`apt-get ${args.join(' ')} failed (exit ${result.code}):\n${tail(result.output, 30)}`);
+		throw new Error(
+			`apt-get ${args.join(' ')} failed (exit ${result.code}):\n${tail(result.output, 30)}`,
+		);
 	};
 	await apt(['update']);
 	await apt(['install', '-y', '--no-install-recommends', ...missing]);
 	if (!postgresBinDir() || !redisServerBin()) {
-		throw new Error(`apt-get installed ${missing.join(', ')} but no Postgres or redis-server binary is where Debian puts them`);
+		throw new Error(
+			`apt-get installed ${missing.join(', ')} but no Postgres or redis-server binary is where Debian puts them`,
+		);
 	}
 	return { installed: missing, ms: Date.now() - started };
 }
@@ -92,12 +103,18 @@ class Postgres {
 	 * user; password auth over TCP), starts `postgres` on a free 127.0.0.1 port with its socket in
 	 * `<dir>/socket`, and creates the database. The caller removes `dir` when done.
 	 */
-	static async start({ database = 'n8n', user = 'n8n', password = 'n8n-e2e-password', log = () => {} } = {}) {
+	static async start({
+		database = 'n8n',
+		user = 'n8n',
+		password = 'n8n-e2e-password',
+		log = () => {},
+	} = {}) {
 		const bin = postgresBinDir();
 		if (!bin) throw new Error('no Postgres binaries in /usr/lib/postgresql/*/bin');
 		const asRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 		const ids = asRoot ? userIds(POSTGRES_USER) : null;
-		if (asRoot && !ids) throw new Error(`no "${POSTGRES_USER}" user (Debian's postgresql package creates it)`);
+		if (asRoot && !ids)
+			throw new Error(`no "${POSTGRES_USER}" user (Debian's postgresql package creates it)`);
 		const owner = ids ? { uid: ids.uid, gid: ids.gid } : {};
 		const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'piapi-e2e-postgres-'));
 		const dataDir = path.join(dir, 'data');
@@ -109,12 +126,21 @@ class Postgres {
 		const logFile = path.join(dir, 'postgres.log');
 		const env = childEnv({ HOME: dir, LC_ALL: 'C', PGPASSWORD: password });
 		const run = async (name, args) => {
-			const result = await runCommand(name, path.join(bin, name), args, { env, cwd: dir, logFile, ...owner, timeoutMs: 120000 });
-			if (result.code !== 0) throw new Error(`${name} failed (exit ${result.code}):\n${tail(result.output, 20)}`);
+			const result = await runCommand(name, path.join(bin, name), args, {
+				env,
+				cwd: dir,
+				logFile,
+				...owner,
+				timeoutMs: 120000,
+			});
+			if (result.code !== 0)
+				throw new Error(`${name} failed (exit ${result.code}):\n${tail(result.output, 20)}`);
 		};
 		await run('initdb', [
-			'-D', dataDir,
-			'-U', user,
+			'-D',
+			dataDir,
+			'-U',
+			user,
 			`--pwfile=${pwFile}`,
 			'--auth-host=scram-sha-256',
 			'--auth-local=trust',
@@ -123,17 +149,30 @@ class Postgres {
 			'--no-sync',
 		]);
 		const port = await freePort();
-		const proc = startProcess('postgres', path.join(bin, 'postgres'), [
-			'-D', dataDir,
-			'-p', String(port),
-			'-k', socketDir,
-			'-c', 'listen_addresses=127.0.0.1',
-			// A throw-away cluster: durability is not needed, speed is.
-			'-c', 'fsync=off',
-			'-c', 'synchronous_commit=off',
-			'-c', 'full_page_writes=off',
-			'-c', 'max_connections=200',
-		], { env, cwd: dir, logFile, ...owner });
+		const proc = startProcess(
+			'postgres',
+			path.join(bin, 'postgres'),
+			[
+				'-D',
+				dataDir,
+				'-p',
+				String(port),
+				'-k',
+				socketDir,
+				'-c',
+				'listen_addresses=127.0.0.1',
+				// A throw-away cluster: durability is not needed, speed is.
+				'-c',
+				'fsync=off',
+				'-c',
+				'synchronous_commit=off',
+				'-c',
+				'full_page_writes=off',
+				'-c',
+				'max_connections=200',
+			],
+			{ env, cwd: dir, logFile, ...owner },
+		);
 		// Fast shutdown: ends open sessions instead of waiting for them (a killed worker's included).
 		proc.stopSignal = 'SIGINT';
 		const pg = new Postgres({ proc, port, database, user, password, dir, bin });
@@ -144,7 +183,9 @@ class Postgres {
 			await pg.stop();
 			throw error;
 		}
-		log(`postgres ${path.basename(path.dirname(bin))} on 127.0.0.1:${port} (pid ${proc.pid}), data in ${dataDir}`);
+		log(
+			`postgres ${path.basename(path.dirname(bin))} on 127.0.0.1:${port} (pid ${proc.pid}), data in ${dataDir}`,
+		);
 		return pg;
 	}
 
@@ -180,15 +221,27 @@ class Redis {
 		if (!bin) throw new Error('no redis-server binary');
 		fs.mkdirSync(dir, { recursive: true });
 		const port = await freePort();
-		const proc = startProcess('redis-server', bin, [
-			'--bind', '127.0.0.1',
-			'--port', String(port),
-			'--save', '',
-			'--appendonly', 'no',
-			'--daemonize', 'no',
-			'--protected-mode', 'yes',
-			'--dir', dir,
-		], { env: childEnv(), cwd: dir, logFile: path.join(dir, 'redis.log') });
+		const proc = startProcess(
+			'redis-server',
+			bin,
+			[
+				'--bind',
+				'127.0.0.1',
+				'--port',
+				String(port),
+				'--save',
+				'',
+				'--appendonly',
+				'no',
+				'--daemonize',
+				'no',
+				'--protected-mode',
+				'yes',
+				'--dir',
+				dir,
+			],
+			{ env: childEnv(), cwd: dir, logFile: path.join(dir, 'redis.log') },
+		);
 		const redis = new Redis({ proc, port });
 		try {
 			await proc.waitForOutput('Ready to accept connections', 30000);
