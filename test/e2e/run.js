@@ -11,26 +11,7 @@
  */
 'use strict';
 
-const { runSuite } = require('./lib/report');
+const { runVersions } = require('./lib/report');
 const { runVersion } = require('./lib/scenarios');
-const { seconds } = require('./lib/util');
 
-const versions = (process.env.PIAPI_E2E_VERSIONS || 'v2,v1')
-	.split(',')
-	.map((v) => v.trim())
-	.filter(Boolean);
-
-const unknown = versions.find((version) => !['v1', 'v2'].includes(version));
-if (unknown) {
-	process.stderr.write(`e2e: PIAPI_E2E_VERSIONS: unknown version "${unknown}" (v1, v2)\n`);
-	process.stdout.write('0 passed, 1 failed\n');
-	process.exitCode = 1;
-} else {
-	runSuite('e2e', versions, async (options) => {
-		for (const version of versions) {
-			const t0 = Date.now();
-			await runVersion(version, options);
-			options.log(`${version} took ${seconds(Date.now() - t0)}`);
-		}
-	});
-}
+runVersions('e2e', runVersion);

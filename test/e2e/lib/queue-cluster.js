@@ -38,7 +38,7 @@ async function freePorts(count) {
 class QueueCluster {
 	/**
 	 * @param {object} o
-	 * @param {'v2'} o.version
+	 * @param {'v1'|'v2'} o.version
 	 * @param {string} o.runDir  the run's folder: one sub-folder per process
 	 * @param {{ n8nEnv: Record<string,string>, url: string }} o.postgres
 	 * @param {{ n8nEnv: Record<string,string> }} o.redis
@@ -50,6 +50,9 @@ class QueueCluster {
 		const [ports, brokerPorts] = [await freePorts(count), await freePorts(count)];
 		const cluster = new QueueCluster();
 		cluster.concurrency = concurrency;
+		// 2.x: `database`, its queue-mode default, set explicitly as the README tells users to. 1.x
+		// has no such mode; its default keeps binary data inside the execution, in Postgres too.
+		cluster.binaryMode = version === 'v1' ? 'default' : 'database';
 		const webhookUrl = `http://127.0.0.1:${ports[1]}/`;
 		const make = (name, index, extraEnv = {}) => {
 			const dir = path.join(runDir, name);
@@ -66,8 +69,7 @@ class QueueCluster {
 					...postgres.n8nEnv,
 					...redis.n8nEnv,
 					EXECUTIONS_MODE: 'queue',
-					// The 2.x queue-mode default, set explicitly as the README tells users to.
-					N8N_DEFAULT_BINARY_DATA_MODE: 'database',
+					N8N_DEFAULT_BINARY_DATA_MODE: cluster.binaryMode,
 					WEBHOOK_URL: webhookUrl,
 					N8N_EDITOR_BASE_URL: `http://127.0.0.1:${ports[0]}/`,
 					// `~/.n8n-files`, where n8n 2.x lets workflows write files, is then <process folder>/.n8n-files,

@@ -120,4 +120,29 @@ function runSuite(name, versions, run) {
 	});
 }
 
-module.exports = { createReport, log, pack, runSuite };
+/**
+ * runSuite over the n8n versions in PIAPI_E2E_VERSIONS (v2,v1 by default), one after the other:
+ * `runVersion(version, options)` for each.
+ */
+function runVersions(name, runVersion) {
+	const versions = (process.env.PIAPI_E2E_VERSIONS || 'v2,v1')
+		.split(',')
+		.map((v) => v.trim())
+		.filter(Boolean);
+	const unknown = versions.find((version) => !['v1', 'v2'].includes(version));
+	if (unknown) {
+		process.stderr.write(`${name}: PIAPI_E2E_VERSIONS: unknown version "${unknown}" (v1, v2)\n`);
+		process.stdout.write('0 passed, 1 failed\n');
+		process.exitCode = 1;
+		return;
+	}
+	runSuite(name, versions, async (options) => {
+		for (const version of versions) {
+			const t0 = Date.now();
+			await runVersion(version, options);
+			log(`${version} took ${seconds(Date.now() - t0)}`);
+		}
+	});
+}
+
+module.exports = { createReport, log, pack, runSuite, runVersions };
