@@ -1,8 +1,8 @@
 // No eslint-disable here: n8n's lint applies its rules to .ts files only, and naming those rules in
 // a .js file is itself a lint error ("Definition for rule ... was not found").
 /**
- * Reads executions from a running (or stopped) n8n's sqlite database through db-server.js, which
- * runs on that n8n's Node.js with n8n's own sqlite3 and flatted.
+ * Reads executions from a running (or stopped) n8n's database (sqlite file or Postgres URL) through
+ * db-server.js, which runs on that n8n's Node.js with n8n's own sqlite3 or pg, and flatted.
  */
 'use strict';
 
@@ -58,9 +58,9 @@ class ExecutionDb {
 
 	/** Executions (without data), newest last; optionally of one workflow. */
 	executions(workflowId) {
-		const where = workflowId ? 'where workflowId = ?' : '';
+		const where = workflowId ? 'where "workflowId" = ?' : '';
 		return this.query(
-			`select id, workflowId, mode, status, finished, startedAt, stoppedAt, waitTill from execution_entity ${where} order by id`,
+			`select id, "workflowId", mode, status, finished, "startedAt", "stoppedAt", "waitTill" from execution_entity ${where} order by id`,
 			workflowId ? [workflowId] : [],
 		);
 	}
@@ -68,8 +68,8 @@ class ExecutionDb {
 	/** One execution with its run data (`data`, parsed), or undefined. */
 	async execution(id) {
 		const rows = await this.query(
-			`select e.id, e.workflowId, e.mode, e.status, e.finished, e.waitTill, d.data from execution_entity e
-			 left join execution_data d on d.executionId = e.id where e.id = ?`,
+			`select e.id, e."workflowId", e.mode, e.status, e.finished, e."waitTill", d.data from execution_entity e
+			 left join execution_data d on d."executionId" = e.id where e.id = ?`,
 			[Number(id)],
 			['data'],
 		);

@@ -225,8 +225,15 @@ async function ensureAll(versions, log) {
 	return results;
 }
 
+/** The n8n version a target installs, as its committed package.json pins it (e.g. "2.41.1"). */
+function n8nVersion(name) {
+	const manifest = JSON.parse(fs.readFileSync(path.join(E2E_DIR, TARGETS[name].source, 'package.json'), 'utf8'));
+	return manifest.dependencies.n8n;
+}
+
 module.exports = {
 	CACHE_DIR,
+	n8nVersion,
 	ROOT,
 	TARGETS,
 	ensureAll,

@@ -56,8 +56,11 @@ class N8n {
 	 * @param {number} o.port
 	 * @param {number} [o.brokerPort]  task broker port (2.x)
 	 * @param {Record<string,string>} [o.extraEnv]
+	 * @param {string} [o.database]  Postgres URL the database reader uses when `extraEnv` points n8n
+	 *   at Postgres (default: the user folder's sqlite file)
+	 * @param {string} [o.name]  how logs and failures name this process (default: the version label)
 	 */
-	constructor({ version, runDir, port, brokerPort, extraEnv = {} }) {
+	constructor({ version, runDir, port, brokerPort, extraEnv = {}, database, name }) {
 		this.version = version;
 		this.info = VERSIONS[version];
 		this.runDir = runDir;
@@ -68,7 +71,8 @@ class N8n {
 		this.installDir = installDir(version);
 		this.nodeBin = runtimeFor(this.info.node).node;
 		this.n8nBin = path.join(this.installDir, 'node_modules', 'n8n', 'bin', 'n8n');
-		this.dbFile = path.join(this.userFolder, '.n8n', 'database.sqlite');
+		this.dbFile = database || path.join(this.userFolder, '.n8n', 'database.sqlite');
+		this.name = name || this.info.label;
 		this.logFile = path.join(runDir, 'n8n.log');
 		this.server = null;
 		this.db = null;
@@ -175,55 +179,53 @@ class N8n {
 	}
 
 	/**
-	 * `n8n start`; resolves once the REST API answers and every path in `webhookPaths` (production
-	 * webhook paths, e.g. `my-hook` or `<webhookId>/piapi`) is registered. The probe is a CORS
-	 * preflight: 204 once registered, 404 before; it starts no execution.
+	 * `n8n start` (or `command`: `webhook`, `worker` with its health server on `port`); resolves
+	 * once it answers /healthz, the REST API answers (main) or /healthz/readiness does (worker:
+	 * database and Redis connected), and every path in `webhookPaths` (production webhook paths,
+	 * e.g. `my-hook` or `<webhookId>/piapi`) is registered. The probe is a CORS preflight: 204 once
+	 * registered, 404 before; it starts no execution.
 	 */
-	async start(webhookPaths = [], { timeoutMs = 90000 } = {}) {
-		fs.appendFileSync(this.logFile, '\n$ n8n start\n');
-		this.server = startProcess(`${this.label} server`, this.nodeBin, [this.n8nBin, 'start'], {
+	async start(webhookPaths = [], { timeoutMs = 90000, command = 'start', args = [] } = {}) {
+		fs.appendFileSync(this.logFile, `\n$ n8n ${[command, ...args].join(' ')}\n`);
+		this.server = startProcess(`${this.name} (n8n ${command})`, this.nodeBin, [this.n8nBin, command, ...args], {
 			cwd: this.runDir,
 			env: this.env,
 			logFile: this.logFile,
 		});
 		const deadline = Date.now() + timeoutMs;
-		const left = () => Math.max(1000, deadline - Date.now());
-		const failIfExited = () => {
-			if (this.server.done) throw new Error(`n8n exited while starting:\n${tail(this.server.output(), 40)}`);
-		};
-		await waitFor(
-			`${this.label} to answer /healthz`,
-			async () => {
-				failIfExited();
-				const res = await request(`${this.baseUrl}/healthz`, { timeoutMs: 2000 });
-				return res.status === 200;
-			},
-			{ timeoutMs: left(), intervalMs: 250 },
-		).catch((error) => {
-			throw new Error(`${error.message}\n${tail(this.server.output(), 40)}`);
-		});
-		// Until n8n is fully up, its REST routes answer 200 "n8n is starting up. Please wait".
-		await waitFor(
-			`${this.label}'s REST API`,
-			async () => {
-				failIfExited();
-				const res = await request(`${this.baseUrl}/rest/settings`, { timeoutMs: 2000 });
+		// Each wait fails early if n8n exited, and a failure shows n8n's last output.
+		const until = (what, probe, intervalMs = 250) =>
+			waitFor(
+				what,
+				async () => {
+					if (this.server.done) throw new Error(`n8n exited while starting:\n${tail(this.server.output(), 40)}`);
+					return probe();
+				},
+				{ timeoutMs: Math.max(1000, deadline - Date.now()), intervalMs },
+			).catch((error) => {
+				throw new Error(`${error.message}\n${tail(this.server.output(), 40)}`);
+			});
+		const get = (route) => request(`${this.baseUrl}${route}`, { timeoutMs: 2000 });
+		await until(`${this.name} to answer /healthz`, async () => (await get('/healthz')).status === 200);
+		if (command === 'worker') {
+			await until(`${this.name} to be ready`, async () => (await get('/healthz/readiness')).status === 200);
+		}
+		if (command === 'start') {
+			// Until n8n is fully up, its REST routes answer 200 "n8n is starting up. Please wait".
+			await until(`${this.name}'s REST API`, async () => {
+				const res = await get('/rest/settings');
 				if (res.status !== 200) return null;
 				try {
 					return Boolean(JSON.parse(res.text).data);
 				} catch {
 					return null;
 				}
-			},
-			{ timeoutMs: left(), intervalMs: 250 },
-		).catch((error) => {
-			throw new Error(`${error.message}\n${tail(this.server.output(), 40)}`);
-		});
+			});
+		}
 		for (const webhookPath of webhookPaths) {
-			await waitFor(
-				`the production webhook ${webhookPath} to be registered`,
+			await until(
+				`the production webhook ${webhookPath} to be registered at ${this.name}`,
 				async () => {
-					failIfExited();
 					const res = await request(`${this.baseUrl}/webhook/${webhookPath}`, {
 						method: 'OPTIONS',
 						headers: { origin: this.baseUrl, 'access-control-request-method': 'POST' },
@@ -231,10 +233,8 @@ class N8n {
 					});
 					return res.status === 204 ? true : null;
 				},
-				{ timeoutMs: left(), intervalMs: 200 },
-			).catch((error) => {
-				throw new Error(`${error.message}\n${tail(this.server.output(), 40)}`);
-			});
+				200,
+			);
 		}
 	}
 

@@ -58,9 +58,20 @@ function executionError(execution) {
 	return `: ${error.message || ''} ${error.description || ''}`.trimEnd();
 }
 
-/** The bytes of a binary entry as n8n stored them (in the execution, or in its binary data folder). */
-function binaryBytes(n8n, binary) {
+/**
+ * The bytes of a binary entry as n8n stored them: in the execution, in its binary data folder, or
+ * (queue mode's `database` mode) in the `binary_data` table.
+ */
+async function binaryBytes(n8n, binary) {
 	const id = binary.id;
+	if (typeof id === 'string' && id.startsWith('database:')) {
+		const rows = await n8n.executions.query(
+			`select encode(data, 'base64') as data from binary_data where "fileId" = ?`,
+			[id.slice('database:'.length)],
+		);
+		assert(rows.length === 1, `no binary_data row for ${id}`);
+		return Buffer.from(rows[0].data, 'base64');
+	}
 	if (typeof id === 'string' && id.includes(':')) {
 		const [mode, ...rest] = id.split(':');
 		const relative = rest.join(':');
@@ -83,7 +94,7 @@ async function assertSong(n8n, sim, item, taskId, property = 'data') {
 	assert(binary, `the item has no binary "${property}" (binary keys: ${Object.keys(item.binary || {}).join(', ') || 'none'})`);
 	assertEqual(binary.mimeType, 'audio/wav', 'binary mimeType');
 	assert(binary.fileSize && !/^0\b/.test(String(binary.fileSize)), `binary fileSize is ${JSON.stringify(binary.fileSize)}`);
-	const bytes = binaryBytes(n8n, binary);
+	const bytes = await binaryBytes(n8n, binary);
 	assert(bytes.length > 0, 'the stored audio is empty');
 	const wav = parseWav(bytes);
 	assert(Math.abs(wav.durationSeconds - AUDIO_SECONDS) < 0.05, `the WAV lasts ${wav.durationSeconds} s, expected ${AUDIO_SECONDS}`);
@@ -761,4 +772,20 @@ async function runVersion(version, { tarball, check: record, keep, log }) {
 	}
 }
 
-module.exports = { runVersion, API_KEY, WEBHOOK_SECRET };
+module.exports = {
+	runVersion,
+	API_KEY,
+	AUDIO_SECONDS,
+	WEBHOOK_SECRET,
+	// Assertions and execution reads, shared with the queue-mode scenarios.
+	AssertionError,
+	FINAL,
+	assert,
+	assertEqual,
+	assertSong,
+	completeExecution,
+	executionError,
+	newExecutions,
+	nodeOutput,
+	waitForFinishedExecution,
+};

@@ -44,12 +44,14 @@ function childEnv(extra = {}) {
  * Starts a long-running process in its own process group. Output goes to `logFile` (appended) and
  * the last 256 kB are kept in memory for `output()`.
  */
-function startProcess(name, command, args, { cwd, env, logFile, stdin = 'ignore' } = {}) {
+function startProcess(name, command, args, { cwd, env, logFile, stdin = 'ignore', uid, gid } = {}) {
 	const child = spawn(command, args, {
 		cwd,
 		env,
 		detached: true,
 		stdio: [stdin, 'pipe', 'pipe'],
+		// Postgres refuses to run as root: the suite runs it as an unprivileged user.
+		...(uid === undefined ? {} : { uid, gid }),
 	});
 	const log = logFile ? fs.createWriteStream(logFile, { flags: 'a' }) : null;
 	let buffered = '';
@@ -123,8 +125,8 @@ function startProcess(name, command, args, { cwd, env, logFile, stdin = 'ignore'
 }
 
 /** Runs a command to completion; resolves with { code, output } (stdout and stderr interleaved in `output`, stdout alone in `stdout`). */
-function runCommand(name, command, args, { cwd, env, logFile, timeoutMs = 600000 } = {}) {
-	const proc = startProcess(name, command, args, { cwd, env, logFile });
+function runCommand(name, command, args, { cwd, env, logFile, timeoutMs = 600000, uid, gid } = {}) {
+	const proc = startProcess(name, command, args, { cwd, env, logFile, uid, gid });
 	let stdout = '';
 	proc.child.stdout.on('data', (chunk) => {
 		stdout += chunk.toString('utf8');
@@ -154,10 +156,13 @@ function signalGroup(pid, signal) {
 	}
 }
 
-/** SIGTERM to the process group, SIGKILL after `graceMs` if it is still there. */
-async function stopProcess(proc, { graceMs = 15000 } = {}) {
+/**
+ * `signal` (SIGTERM unless the process asked for another, e.g. Postgres's fast shutdown SIGINT)
+ * to the process group, SIGKILL after `graceMs` if it is still there.
+ */
+async function stopProcess(proc, { graceMs = 15000, signal = proc && proc.stopSignal } = {}) {
 	if (!proc || proc.done) return proc ? proc.exited : undefined;
-	signalGroup(proc.pid, 'SIGTERM');
+	signalGroup(proc.pid, signal || 'SIGTERM');
 	const timer = new Promise((resolve) => setTimeout(() => resolve('timeout'), graceMs));
 	if ((await Promise.race([proc.exited, timer])) === 'timeout') {
 		signalGroup(proc.pid, 'SIGKILL');
@@ -233,7 +238,10 @@ function isListening(port) {
 	});
 }
 
-/** One HTTP request; resolves with { status, headers, text, json() }, never rejects on a status. */
+/**
+ * One HTTP request; resolves with { status, headers, text, body (the raw bytes), json() }, never
+ * rejects on a status.
+ */
 function request(url, { method = 'GET', headers = {}, body, timeoutMs = 30000 } = {}) {
 	return new Promise((resolve, reject) => {
 		let payload;
@@ -249,11 +257,13 @@ function request(url, { method = 'GET', headers = {}, body, timeoutMs = 30000 } 
 			const chunks = [];
 			res.on('data', (chunk) => chunks.push(chunk));
 			res.on('end', () => {
-				const text = Buffer.concat(chunks).toString('utf8');
+				const raw = Buffer.concat(chunks);
+				const text = raw.toString('utf8');
 				resolve({
 					status: res.statusCode,
 					headers: res.headers,
 					text,
+					body: raw,
 					json() {
 						try {
 							return JSON.parse(text);
@@ -311,6 +321,7 @@ function seconds(ms) {
 
 module.exports = {
 	childEnv,
+	signalGroup,
 	freePort,
 	installExitHandlers,
 	isListening,
