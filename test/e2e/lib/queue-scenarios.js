@@ -286,7 +286,7 @@ const SCENARIOS = [
 				`final callback answers: ${JSON.stringify(finals)}`,
 			);
 			// The node's own log line: the callback was confirmed and handled by the webhook process.
-			const resumed = cluster.logLines(`task ${task.task_id} is completed; resuming the execution`);
+			const resumed = cluster.logLines(`done (last: ${task.task_id}); resuming the execution`);
 			assert(
 				resumed.length === 1 && resumed[0].startsWith(`${cluster.webhook.name}:`),
 				`"resuming the execution" log lines: ${JSON.stringify(resumed)}`,
@@ -685,6 +685,41 @@ const SCENARIOS = [
 			return `execution ${running.id} on ${victim.name}: ${story} ("${message}"); no other worker took it, ${posts} POST; task ${task.task_id} only in ${victim.name}'s log ("${created}") and PiAPI's task list`;
 		},
 	},
+	{
+		title:
+			'6. Loop Over Items with Suspend, 3 songs, every final callback twice and one replayed late: 3 distinct songs, 3 POSTs',
+		async run(ctx) {
+			const { sim, main, cluster } = ctx;
+			await sim.reset();
+			await sim.behaviour({ byStylePrompt: { [qwf.LOOP_STYLE]: { webhookRepeat: 2, renderMs: 1500 } } });
+			const before = await main.executions.executions(qwf.IDS.loop);
+			const res = await ctx.postWebhook(qwf.PATHS.loop, { songs: [{ n: 1 }, { n: 2 }, { n: 3 }] });
+			assertEqual(res.status, 200, `POST ${ctx.webhookUrl(qwf.PATHS.loop)} (${res.text.slice(0, 200)})`);
+			// While the second song waits, the first song's final callback comes again.
+			const first = await waitFor(
+				'the second song to be created',
+				async () => {
+					const tasks = await sim.tasks();
+					return tasks.length >= 2 ? tasks[0] : null;
+				},
+				{ timeoutMs: 40000, intervalMs: 200 },
+			);
+			const late = await sim.deliver({ taskId: first.task_id, status: 'completed' });
+			assert([200, 409].includes(late.statusCode), `answer to the late replay: ${late.statusCode} ${late.body}`);
+			const execution = await waitForFinishedExecution(main, qwf.IDS.loop, before, 90000);
+			assertEqual(execution.status, 'success', `execution status${executionError(execution)}`);
+			const tasks = await sim.tasks();
+			assertEqual(tasks.length, 3, 'tasks created in the simulator');
+			assertEqual((await sim.requests()).filter(isTaskPost).length, 3, 'POST /api/v1/task requests');
+			const items = nodeOutput(execution, 'Done');
+			const ids = items.map((item) => item.json.task_id);
+			assertEqual(new Set(ids).size, 3, `distinct songs out of the loop (${ids.join(', ')})`);
+			for (const item of items) await assertSong(main, sim, item, item.json.task_id);
+			const ignored = cluster.logLines('is not for this wait');
+			const finals = (await sim.deliveries()).filter((d) => d.kind === 'final');
+			return `execution ${execution.id}: 3 songs, 3 POSTs; ${finals.length} final callbacks (${finals.map((d) => d.statusCode).join(',')}); late replay ${late.statusCode}; ${ignored.length} callback(s) for another wait ignored`;
+		},
+	},
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -742,10 +777,16 @@ async function runQueue(version, { tarball, check: record, keep, log, scenarios 
 		await cluster.main.importWorkflows(
 			qwf.workflows({ triggerUrl: ctx.triggerUrl(cluster.webhook) }),
 		);
-		for (const id of [qwf.IDS.poll, qwf.IDS.suspend, qwf.IDS.callback, qwf.IDS.receive])
+		for (const id of [qwf.IDS.poll, qwf.IDS.suspend, qwf.IDS.callback, qwf.IDS.receive, qwf.IDS.loop])
 			await cluster.main.publish(id);
 		const t1 = Date.now();
-		await cluster.start([qwf.PATHS.poll, qwf.PATHS.suspend, qwf.PATHS.callback, qwf.receivePath()]);
+		await cluster.start([
+			qwf.PATHS.poll,
+			qwf.PATHS.suspend,
+			qwf.PATHS.callback,
+			qwf.PATHS.loop,
+			qwf.receivePath(),
+		]);
 		await cluster.main.setupOwnerAndLogin();
 		const installed = packages.installed.length
 			? `apt-get installed ${packages.installed.join(', ')} in ${seconds(packages.ms)}; `

@@ -20,13 +20,18 @@ const IDS = {
 	suspend: 'qWfSuspend000001',
 	callback: 'qWfGenCallback01',
 	receive: 'qWfTriggerRecv01',
+	loop: 'qWfLoopSuspend01',
 };
 
 const PATHS = {
 	poll: 'queue-generate-poll',
 	suspend: 'queue-generate-suspend',
 	callback: 'queue-generate-callback',
+	loop: 'queue-loop-suspend',
 };
+
+/** Scenario 6's songs: one at a time through Loop Over Items, each waiting in Suspend mode. */
+const LOOP_STYLE = 'queue loop pop';
 
 const RECEIVE_EXAMPLE = path.join(ROOT, 'examples', 'piapi-trigger-receive.workflow.json');
 
@@ -101,7 +106,15 @@ function workflows({ triggerUrl }) {
 			},
 		),
 		receiveWorkflow(),
+		wf.loopWorkflow({
+			id: IDS.loop,
+			name: 'Queue: loop over items (suspend)',
+			webhookPath: PATHS.loop,
+			webhookId: '7a1e0c00-4444-4000-8000-00000000000d',
+			stylePrompt: LOOP_STYLE,
+			nodeIds: '7a1e0c00-4444-4000-8000-00000000010',
+		}),
 	];
 }
 
-module.exports = { IDS, PATHS, RECEIVE_EXAMPLE, receivePath, receiveWorkflow, workflows };
+module.exports = { IDS, LOOP_STYLE, PATHS, RECEIVE_EXAMPLE, receivePath, receiveWorkflow, workflows };

@@ -323,31 +323,38 @@ function splitSongs(id) {
  * One song at a time in suspend mode, as the README once advised for several songs: every wait
  * of the execution has the same resume URL, so callbacks of one song reach the others' waits.
  */
-function loopWorkflow() {
+function loopWorkflow({
+	id = IDS.loop,
+	name = 'E2E: loop over items (suspend)',
+	webhookPath = PATHS.loop,
+	webhookId = '5e2d1c0a-7f3b-4c2e-9a1d-0e2e00000004',
+	stylePrompt = STYLES.loop,
+	nodeIds = 'e0000000-0000-4000-8000-00000000000',
+} = {}) {
 	const nodes = [
-		webhookNode('e0000000-0000-4000-8000-000000000001', 'Webhook', PATHS.loop, '5e2d1c0a-7f3b-4c2e-9a1d-0e2e00000004'),
-		splitSongs('e0000000-0000-4000-8000-000000000002'),
+		webhookNode(`${nodeIds}1`, 'Webhook', webhookPath, webhookId),
+		splitSongs(`${nodeIds}2`),
 		{
-			id: 'e0000000-0000-4000-8000-000000000003',
+			id: `${nodeIds}3`,
 			name: 'Loop Over Items',
 			type: 'n8n-nodes-base.splitInBatches',
 			typeVersion: 3,
 			parameters: { batchSize: 1, options: {} },
 		},
-		diffRhythmNode('e0000000-0000-4000-8000-000000000004', {
+		diffRhythmNode(`${nodeIds}4`, {
 			operation: 'generateAndWait',
 			taskType: 'txt2audio-base',
 			lyrics: LYRICS,
-			stylePrompt: STYLES.loop,
+			stylePrompt,
 			downloadAudio: true,
 			binaryPropertyName: 'data',
 			options: { waitMode: 'suspend', maxWaitSeconds: 600 },
 		}),
-		{ id: 'e0000000-0000-4000-8000-000000000005', name: 'Done', type: 'n8n-nodes-base.noOp', typeVersion: 1, parameters: {} },
+		{ id: `${nodeIds}5`, name: 'Done', type: 'n8n-nodes-base.noOp', typeVersion: 1, parameters: {} },
 	];
 	const to = (node) => [{ node, type: 'main', index: 0 }];
 	return {
-		...workflow(IDS.loop, 'E2E: loop over items (suspend)', nodes),
+		...workflow(id, name, nodes),
 		connections: {
 			Webhook: { main: [to('Songs')] },
 			Songs: { main: [to('Loop Over Items')] },
@@ -389,6 +396,7 @@ module.exports = {
 	agentWorkflow,
 	diffRhythmNode,
 	exampleWorkflow,
+	loopWorkflow,
 	triggerNode,
 	webhookNode,
 	workflow,
