@@ -11,26 +11,15 @@ const path = require('path');
 
 const { ensureAll } = require('../test/e2e/lib/install');
 const { N8n } = require('../test/e2e/lib/n8n');
+const { pack } = require('../test/e2e/lib/report');
 const { SimulatorProcess } = require('../test/e2e/lib/sim');
-const { childEnv, freePort, runCommand, stopAll, tail } = require('../test/e2e/lib/util');
+const { freePort, stopAll } = require('../test/e2e/lib/util');
 const { ROOT, log } = require('./lib');
 
-/** Installs (or finds in the cache) the n8n version, then packs this package. */
+/** Installs (or finds in the cache) the n8n version, then packs this package as the e2e suite does. */
 async function prepare(version) {
 	await ensureAll([version], log);
-	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'piapi-bench-pack-'));
-	const result = await runCommand(
-		'npm pack',
-		'npm',
-		['pack', '--json', '--ignore-scripts', '--pack-destination', dir],
-		{
-			cwd: ROOT,
-			env: childEnv(),
-		},
-	);
-	if (result.code !== 0) throw new Error(`npm pack failed:\n${tail(result.output)}`);
-	const [report] = JSON.parse(result.stdout);
-	return { dir, tarball: path.join(dir, report.filename) };
+	return await pack();
 }
 
 /**

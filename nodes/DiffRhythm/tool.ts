@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
-import type { OutputOptions } from '../shared/descriptions';
+import { readOutputOptions, type OutputOptions } from '../shared/descriptions';
 import type { NodeError } from '../shared/errors';
 import { statusPhase } from '../shared/task';
 
@@ -37,6 +37,21 @@ export function toolOutputOptions(
 		return options;
 	}
 	return { ...options, downloadAudio: false };
+}
+
+/** One item's download fields, checked, as this run uses them (a tool skips the song unless asked). */
+export function itemOutputOptions(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	downloadByDefault: boolean,
+): OutputOptions {
+	const options = readOutputOptions(
+		context.getNode(),
+		(name, fallback) => context.getNodeParameter(name, itemIndex, fallback),
+		itemIndex,
+		downloadByDefault,
+	);
+	return toolOutputOptions(context, itemIndex, options);
 }
 
 /** Wait Mode "Suspend" cannot answer an agent, which needs the song within its own run. */

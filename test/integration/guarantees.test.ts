@@ -36,6 +36,17 @@ const core = require('n8n-core');
 
 afterEach(() => jest.restoreAllMocks());
 
+/** The next song download is answered with a redirect to `location`. */
+const redirectDownloadsTo = (location: string) =>
+	sim.addFault({
+		method: 'GET',
+		path: '/files/',
+		kind: 'status',
+		status: 302,
+		headers: { location },
+		rawBody: '',
+	});
+
 /** A loopback server standing for another host; it records every request it gets. */
 async function otherHost(
 	handler: (req: http.IncomingMessage, res: http.ServerResponse) => void = (_req, res) =>
@@ -327,14 +338,7 @@ describe('the API key goes only to the base URL’s origin', () => {
 			res.end(song);
 		});
 		try {
-			sim.addFault({
-				method: 'GET',
-				path: '/files/',
-				kind: 'status',
-				status: 302,
-				headers: { location: `${cdn.url}/song.wav` },
-				rawBody: '',
-			});
+			redirectDownloadsTo(`${cdn.url}/song.wav`);
 			const result = await runNode(sim, GENERATE_AND_WAIT);
 			expect(result.status).toBe('success');
 			const [item] = result.output('DiffRhythm')!;
@@ -411,14 +415,7 @@ describe('a download is a song or an error', () => {
 			res.end(song.subarray(100_000));
 		});
 		try {
-			sim.addFault({
-				method: 'GET',
-				path: '/files/',
-				kind: 'status',
-				status: 302,
-				headers: { location: `${cdn.url}/song.wav` },
-				rawBody: '',
-			});
+			redirectDownloadsTo(`${cdn.url}/song.wav`);
 			const chunked = await runNode(sim, { ...GENERATE_AND_WAIT, options: { maxAudioSizeMb: 1 } });
 			expect(chunked.error?.message).toMatch(/\(more than Max Audio Size \(1 MB\)\)$/);
 			expect(chunked.error?.description).toContain('Audio URL:');
@@ -442,14 +439,7 @@ describe('a download is a song or an error', () => {
 			}, 50);
 		});
 		try {
-			sim.addFault({
-				method: 'GET',
-				path: '/files/',
-				kind: 'status',
-				status: 302,
-				headers: { location: `${slow.url}/song.wav` },
-				rawBody: '',
-			});
+			redirectDownloadsTo(`${slow.url}/song.wav`);
 			const started = Date.now();
 			const result = await runNode(sim, GENERATE_AND_WAIT);
 			expect(result.error?.message).toMatch(/\(not finished within 1\.5 s\)$/);

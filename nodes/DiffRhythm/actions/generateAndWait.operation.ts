@@ -2,19 +2,14 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { WAIT_DEFAULTS } from '../../shared/constants';
-import {
-	downloadOn,
-	maxAudioSizeOption,
-	readOutputOptions,
-	type OutputOptions,
-} from '../../shared/descriptions';
+import { downloadOn, maxAudioSizeOption, type OutputOptions } from '../../shared/descriptions';
 import { attachTask, taskFailedError } from '../../shared/errors';
 import type { PiApiTask } from '../../shared/interfaces';
 import { choiceOption, numberOption, optionOf } from '../../shared/options';
 import { taskToItem } from '../../shared/output';
 import { mapWithConcurrency } from '../../shared/sleep';
 import { statusPhase } from '../../shared/task';
-import { refuseSuspendAsTool, toolOutputOptions } from '../tool';
+import { itemOutputOptions, refuseSuspendAsTool } from '../tool';
 import { strategyFor, type WaitMode, type WaitOptions, type WaitResult } from '../wait';
 import { audioInToolResultOption, songFields } from './common.descriptions';
 import { buildCreateTaskBody, createAll, prepareAll } from './submit';
@@ -181,19 +176,7 @@ export async function execute(
 		itemIndexes,
 		failFast,
 		async function (this: IExecuteFunctions, itemIndex) {
-			outputs.set(
-				itemIndex,
-				toolOutputOptions(
-					this,
-					itemIndex,
-					readOutputOptions(
-						this.getNode(),
-						(name, fallback) => this.getNodeParameter(name, itemIndex, fallback),
-						itemIndex,
-						true,
-					),
-				),
-			);
+			outputs.set(itemIndex, itemOutputOptions(this, itemIndex, true));
 			return await buildCreateTaskBody.call(this, itemIndex, callback);
 		},
 	);

@@ -2,11 +2,11 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { fetchTask, TASK_ID_RULE } from '../../shared/api';
-import { downloadOff, maxAudioSizeOption, readOutputOptions } from '../../shared/descriptions';
+import { downloadOff, maxAudioSizeOption } from '../../shared/descriptions';
 import { inputError } from '../../shared/errors';
 import { taskToItem } from '../../shared/output';
 import { isTaskId } from '../../shared/task';
-import { toolOutputOptions } from '../tool';
+import { itemOutputOptions } from '../tool';
 import { FIELD_LABELS } from '../validation';
 import { audioInToolResultOption } from './common.descriptions';
 import { asNodeError, type Step } from './types';
@@ -48,16 +48,7 @@ export async function execute(
 			if (!isTaskId(taskId)) {
 				throw inputError(this.getNode(), FIELD_LABELS.taskId, TASK_ID_RULE, itemIndex);
 			}
-			const output = toolOutputOptions(
-				this,
-				itemIndex,
-				readOutputOptions(
-					this.getNode(),
-					(name, fallback) => this.getNodeParameter(name, itemIndex, fallback),
-					itemIndex,
-					false,
-				),
-			);
+			const output = itemOutputOptions(this, itemIndex, false);
 			const task = await fetchTask.call(this, taskId, itemIndex);
 			const value = await taskToItem.call(this, task, itemIndex, output);
 			steps.push({ itemIndex, value });

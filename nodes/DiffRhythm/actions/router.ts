@@ -76,8 +76,6 @@ export async function router(
 	);
 	// An agent gets a compact answer per task, not PiAPI's task object (nor the song, by default).
 	return [
-		asTool
-			? output.map((item, index) => toolAnswer(item, audioInToolResult(this, index)))
-			: output,
+		asTool ? output.map((item, index) => toolAnswer(item, audioInToolResult(this, index))) : output,
 	];
 }

@@ -35,6 +35,7 @@ const {
 	executionError,
 	newExecutions,
 	nodeOutput,
+	secondSongCreated,
 	waitForFinishedExecution,
 } = require('./scenarios');
 const { Postgres, Redis, ensureServerPackages } = require('./services');
@@ -696,14 +697,7 @@ const SCENARIOS = [
 			const res = await ctx.postWebhook(qwf.PATHS.loop, { songs: [{ n: 1 }, { n: 2 }, { n: 3 }] });
 			assertEqual(res.status, 200, `POST ${ctx.webhookUrl(qwf.PATHS.loop)} (${res.text.slice(0, 200)})`);
 			// While the second song waits, the first song's final callback comes again.
-			const first = await waitFor(
-				'the second song to be created',
-				async () => {
-					const tasks = await sim.tasks();
-					return tasks.length >= 2 ? tasks[0] : null;
-				},
-				{ timeoutMs: 40000, intervalMs: 200 },
-			);
+			const first = await secondSongCreated(sim);
 			const late = await sim.deliver({ taskId: first.task_id, status: 'completed' });
 			assert([200, 409].includes(late.statusCode), `answer to the late replay: ${late.statusCode} ${late.body}`);
 			const execution = await waitForFinishedExecution(main, qwf.IDS.loop, before, 90000);

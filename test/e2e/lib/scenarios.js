@@ -117,6 +117,18 @@ function fetchBytes(url) {
 	});
 }
 
+/** Resolves with the first task once a second one exists (a loop has moved on to its next song). */
+function secondSongCreated(sim, timeoutMs = 40000) {
+	return waitFor(
+		'the second song to be created',
+		async () => {
+			const tasks = await sim.tasks();
+			return tasks.length >= 2 ? tasks[0] : null;
+		},
+		{ timeoutMs, intervalMs: 200 },
+	);
+}
+
 /** New executions of a workflow since `before` (a list of rows). */
 async function newExecutions(n8n, workflowId, before) {
 	const known = new Set(before.map((row) => row.id));
@@ -655,14 +667,7 @@ async function runVersion(version, { tarball, check: record, keep, log }) {
 			});
 			assertEqual(res.status, 200, `POST /webhook/${wf.PATHS.loop} (${res.text.slice(0, 200)})`);
 			// While the second song waits, replay the first song's final callback (PiAPI repeats late too).
-			const first = await waitFor(
-				'the second song to be created',
-				async () => {
-					const tasks = await sim.tasks();
-					return tasks.length >= 2 ? tasks[0] : null;
-				},
-				{ timeoutMs: 30000, intervalMs: 200 },
-			);
+			const first = await secondSongCreated(sim);
 			const late = await sim.deliver({ taskId: first.task_id, status: 'completed' });
 			assertEqual(late.statusCode, 200, `answer to the first song's late replay during the second wait (${late.body})`);
 			const execution = await waitForFinishedExecution(n8n, wf.IDS.loop, before, 60000);
@@ -787,5 +792,6 @@ module.exports = {
 	executionError,
 	newExecutions,
 	nodeOutput,
+	secondSongCreated,
 	waitForFinishedExecution,
 };
