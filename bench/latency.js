@@ -3,7 +3,11 @@
  * process: one simulator, every mode side by side.
  *
  *   node bench/latency.js --seconds 90 [--tasks 6] [--phase 10] [--render-jitter 0]
- *                         [--modes poll,suspend,fixed5,loop10]
+ *                         [--modes poll,suspend,fixed5,loop10] [--start-at <epoch ms>]
+ *
+ * `--start-at` holds the first wave until that moment, once this process is loaded and its
+ * simulator up: run.js starts every run at once, and songs must not be timed while the other
+ * processes are still loading n8n (that CPU burst delayed the first songs of every run).
  *
  * Each mode runs two waves of `--tasks` executions, each execution started at a random moment
  * within `--phase` seconds of its wave's start:
@@ -102,6 +106,7 @@ async function main() {
 	const credentials = { piApiApi: { apiKey: API_KEY, baseUrl: sim.url } };
 	const server = modes.includes('suspend') ? await startN8nServer({ credentials }) : undefined;
 	const runs = [];
+	await sleep(Number(arg('start-at', '0')) - Date.now());
 	const begin = Date.now();
 	// The second wave starts once Poll mode has collected its first song (or, without Poll mode,
 	// once any mode has): from then on this process knows how long a render takes.

@@ -52,14 +52,36 @@ export const POLL = {
 	backoff: 0.4,
 	/** Longest pause between two checks of one task. */
 	maxDelayMs: 15_000,
-	/** First re-check of a song that is later than predicted. */
+	/**
+	 * Before any render of a task type has finished, the back-off is capped at `firstSongDelayMs`
+	 * for the first `attentiveMs` of the render, then backs off from the end of that period.
+	 * DiffRhythm's product page claims "10 second inference speed" (PiAPI's sibling Ace-Step example
+	 * took 33 s): most first songs end while checks are 2-3.5 s apart, and a 90 s one costs about
+	 * 28-30 checks.
+	 */
+	firstSongDelayMs: 3_500,
+	attentiveMs: 120_000,
+	/** First re-check of a song that is later than every recent render. */
 	lateDelayMs: 1_000,
-	/** The predicted check comes this long after the predicted end (timer and network slack). */
+	/** Checks land this long after a predicted end (timer and network slack). */
 	expectedMarginMs: 300,
+	/**
+	 * Checks spent on the window where a song is likely to end (the range of recent renders,
+	 * widened by the gaps between them), between `minWindowStepMs` and `maxDelayMs` apart.
+	 */
+	windowChecks: 12,
+	minWindowStepMs: 1_000,
+	/** Until several renders are known, the window is at least ± this fraction / renders known. */
+	priorSpread: 0.1,
 	/** Tasks due within this window are checked in the same round. */
 	coalesceMs: 100,
 	/** Never check one task twice within this. */
 	minGapMs: 500,
+	/**
+	 * Hard cap of status checks per task: `freeChecks`, plus one per `maxDelayMs` since the task
+	 * was created (at most 280 in its first hour, 240 an hour after that), whatever the schedule.
+	 */
+	freeChecks: 40,
 	/** Shortest sleep of a poll pass that checks nothing: the loop always yields to a timer. */
 	minSleepMs: 10,
 	/** The plan is revised at least this often while sleeping (other executions may have learned). */
