@@ -35,10 +35,11 @@ const { Postgres, Redis, ensureServerPackages } = require('../test/e2e/lib/servi
 const { request, sleep, stopAll } = require('../test/e2e/lib/util');
 const wf = require('../test/e2e/lib/workflows');
 const { API_KEY, arg, log } = require('./lib');
-const { FINAL, SimulatorProcess, dbTime, prepare, runScript } = require('./real-n8n');
+const realN8n = require('./real-n8n');
 const trigger = require('./trigger');
 
-const STALL_MS = 30_000;
+const { FINAL, dbTime } = realN8n;
+
 const BATCH = { id: 'benchWfQueueBatch', path: 'bench-queue-batch' };
 
 /** The three variants: the queue suite's Poll and Suspend workflows, and one with Split Out. */
@@ -142,27 +143,19 @@ async function measure({ cluster, sim, workers }, variant, songs, timeoutMs) {
 			})),
 		),
 	);
-	let rows = [];
-	let finishedSoFar = 0;
-	let lastProgress = Date.now();
-	for (;;) {
-		rows = (await main.executions.executions(variant.id)).filter((row) => !before.has(row.id));
-		const finishedNow = rows.filter((row) => FINAL.has(row.status)).length;
-		if (finishedNow > finishedSoFar) {
-			finishedSoFar = finishedNow;
-			lastProgress = Date.now();
-		}
-		if (rows.length >= bodies.length && finishedNow === rows.length) break;
-		if (Date.now() - started > timeoutMs) break;
-		// Every song rendered and nothing finished for a while: a missed callback waits for its Max
-		// Wait; report it rather than wait for that.
-		if (Date.now() - lastProgress > STALL_MS) {
+	const rows = await realN8n.waitForExecutions({
+		rows: async () =>
+			(await main.executions.executions(variant.id)).filter((row) => !before.has(row.id)),
+		expected: bodies.length,
+		started,
+		timeoutMs,
+		settled: async () => {
 			const tasks = await sim.tasks();
-			if (tasks.length >= songs && tasks.every((t) => ['completed', 'failed'].includes(t.status)))
-				break;
-		}
-		await sleep(250);
-	}
+			return (
+				tasks.length >= songs && tasks.every((t) => ['completed', 'failed'].includes(t.status))
+			);
+		},
+	});
 	const finished = rows.filter((row) => FINAL.has(row.status));
 	const ids = rows.map((row) => row.id);
 	// A worker logs "finished" just after it saved the execution: give the line a moment.
@@ -263,7 +256,7 @@ async function main() {
 	const deliveries = Number(arg('deliveries', '200'));
 	const inFlight = Number(arg('in-flight', '10'));
 	const forged = Number(arg('forged', '20'));
-	const packed = await prepare('v2');
+	const packed = await realN8n.prepare('v2');
 	const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'piapi-bench-queue-'));
 	const started = { postgres: null, redis: null, sim: null, cluster: null };
 	try {
@@ -271,7 +264,7 @@ async function main() {
 		started.postgres = await Postgres.start({ log });
 		started.redis = await Redis.start({ dir: path.join(runDir, 'redis'), log });
 		// `seconds` from creation to completion, as in bench/occupancy.js; the queue suite's 3 s WAV.
-		started.sim = await SimulatorProcess.start({
+		started.sim = await realN8n.SimulatorProcess.start({
 			apiKey: API_KEY,
 			renderMs: seconds * 1000 - 300,
 			pendingMs: 300,
@@ -336,4 +329,4 @@ async function main() {
 	}
 }
 
-runScript(main);
+realN8n.runScript(main);
