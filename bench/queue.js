@@ -12,7 +12,9 @@
  * through the webhook process (bench/trigger.js's receiver and measurement).
  *
  *   node bench/queue.js [--songs 20] [--seconds 10] [--workers 2] [--runs 1]
- *                       [--deliveries 200] [--in-flight 10] [--forged 20]
+ *                       [--deliveries 200] [--in-flight 10] [--forged 20] [--keep]
+ *
+ * `--keep` keeps the run's folder (every process's log, the simulator's) instead of removing it.
  *
  * Wall time = from the first webhook request to the last execution's `stoppedAt` in Postgres.
  * Worker-seconds = the sum, over the Bull jobs of the variant's executions, of the time between
@@ -175,6 +177,7 @@ async function measure({ cluster, sim, workers }, variant, songs, timeoutMs) {
 	}
 	const tasks = await sim.tasks();
 	const requests = await sim.requests();
+	const finals = (await sim.deliveries()).filter((d) => d.kind === 'final');
 	const closed = jobs.filter((job) => job.finishedAt !== undefined);
 	const lastStop = finished.length
 		? Math.max(...finished.map((row) => dbTime(row.stoppedAt)))
@@ -214,6 +217,12 @@ async function measure({ cluster, sim, workers }, variant, songs, timeoutMs) {
 		tasksCreated: tasks.length,
 		posts: requests.filter((r) => r.method === 'POST' && r.path === '/api/v1/task').length,
 		gets: requests.filter((r) => r.method === 'GET' && r.path.startsWith('/api/v1/task/')).length,
+		// PiAPI's final callbacks (Suspend) by the receiver's answer (or the simulator's error).
+		callbacks: finals.reduce((counts, d) => {
+			const key = String(d.statusCode ?? d.error ?? 'none');
+			counts[key] = (counts[key] ?? 0) + 1;
+			return counts;
+		}, {}),
 	};
 }
 
@@ -323,7 +332,8 @@ async function main() {
 		for (const service of [started.sim, started.redis, started.postgres])
 			if (service) await service.stop();
 		await stopAll();
-		fs.rmSync(runDir, { recursive: true, force: true });
+		if (!process.argv.includes('--keep')) fs.rmSync(runDir, { recursive: true, force: true });
+		else log(`queue: logs kept in ${runDir}`);
 		if (started.postgres) fs.rmSync(started.postgres.dir, { recursive: true, force: true });
 		fs.rmSync(packed.dir, { recursive: true, force: true });
 	}

@@ -755,9 +755,9 @@ function queueMarkdown(q, m) {
 			: `${s(f.median)}${q.runs > 1 ? ` (${f.range.map((v) => v.toFixed(1)).join('-')})` : ''}`;
 	const perRun = (list) => list.join(', ');
 	const row = (label, v) =>
-		`| ${label} | ${perRun(v.executions)} | ${spread(v.wall)} | ${spread(v.workerSeconds)} | ${v.workerShare} | ${perRun(v.songsDelivered)} (${perRun(v.ownTasks)}) | ${perRun(v.posts)} | ${v.getsMedian} |`;
+		`| ${label} | ${perRun(v.executions)} | ${spread(v.wall)} | ${spread(v.workerSeconds)} | ${v.workerShare ?? '–'} | ${perRun(v.songsDelivered)} (${perRun(v.ownTasks)}) | ${perRun(v.posts)} | ${v.getsMedian} |`;
 	const t = q.trigger;
-	const x = (value) => (value === null ? '–' : `${value}×`);
+	const x = (value) => (value === null ? '– (incomplete)' : `${value}×`);
 	const out = [
 		`Measured on ${m.cpus} × ${m.cpuModel}, ${m.memoryGiB} GiB (${q.date}), real n8n ${q.n8n} in queue mode (main, webhook process, ${workers} workers at concurrency 1, Postgres, Redis), ${songs} songs of ${seconds} s, ${q.runs} run${q.runs === 1 ? '' : 's'} (median${q.runs > 1 ? ', lowest-highest run' : ''}):`,
 		'',
