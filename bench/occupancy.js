@@ -14,7 +14,7 @@
  */
 'use strict';
 
-const { request, sleep } = require('../test/e2e/lib/util');
+const { request } = require('../test/e2e/lib/util');
 const {
 	credentialFile,
 	diffRhythmNode,
@@ -30,9 +30,8 @@ const {
 	runScript,
 	startN8n,
 	tearDown,
+	waitForExecutions,
 } = require('./real-n8n');
-
-const STALL_MS = 30_000;
 
 function occupancyWorkflow(mode) {
 	const id = mode === 'poll' ? 'benchWfPollWait1' : 'benchWfSuspend01';
@@ -83,30 +82,16 @@ async function measure(n8n, wf, songs, sim, timeoutMs) {
 		),
 	);
 	const refused = answers.filter((a) => a.status !== 200).length;
-	let rows = [];
-	const deadline = started + timeoutMs;
-	let finishedSoFar = 0;
-	let lastProgress = Date.now();
-	for (;;) {
-		rows = (await n8n.executions.executions(wf.id)).filter((row) => !before.has(row.id));
-		const finishedNow = rows.filter((row) => FINAL.has(row.status)).length;
-		if (finishedNow > finishedSoFar) {
-			finishedSoFar = finishedNow;
-			lastProgress = Date.now();
-		}
-		if (rows.length >= songs && finishedNow === rows.length) break;
-		if (Date.now() > deadline) break;
-		// Stalled: every song is rendered and nothing has finished for a while. The simulator gives
-		// up on a callback about 21 s after the song (4 attempts, 5 s timeout each), so an execution
-		// still waiting by then waits for its Max Wait: report it rather than wait for that.
-		if (Date.now() - lastProgress > STALL_MS) {
-			const tasks = (await sim.tasks()).filter(
-				(task) => task.input.style_prompt === wf.stylePrompt,
-			);
-			if (tasks.every((task) => task.status === 'completed' || task.status === 'failed')) break;
-		}
-		await sleep(250);
-	}
+	const rows = await waitForExecutions({
+		rows: async () => (await n8n.executions.executions(wf.id)).filter((row) => !before.has(row.id)),
+		expected: songs,
+		started,
+		timeoutMs,
+		settled: async () =>
+			(await sim.tasks())
+				.filter((task) => task.input.style_prompt === wf.stylePrompt)
+				.every((task) => task.status === 'completed' || task.status === 'failed'),
+	});
 	const finished = rows.filter((row) => FINAL.has(row.status));
 	let songsDelivered = 0;
 	for (const row of finished) if (hasSong(await n8n.executions.execution(row.id))) songsDelivered++;

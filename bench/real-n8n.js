@@ -13,7 +13,7 @@ const { ensureAll } = require('../test/e2e/lib/install');
 const { N8n } = require('../test/e2e/lib/n8n');
 const { pack } = require('../test/e2e/lib/report');
 const { SimulatorProcess } = require('../test/e2e/lib/sim');
-const { freePort, stopAll } = require('../test/e2e/lib/util');
+const { freePort, sleep, stopAll } = require('../test/e2e/lib/util');
 const { ROOT, log } = require('./lib');
 
 /** Installs (or finds in the cache) the n8n version, then packs this package as the e2e suite does. */
@@ -64,6 +64,32 @@ function dbTime(value) {
 
 const FINAL = new Set(['success', 'error', 'crashed', 'canceled']);
 
+const STALL_MS = 30_000;
+
+/**
+ * Reads a measurement's executions (`rows()`) every 250 ms until `expected` exist and all are
+ * final, `timeoutMs` have passed since `started`, or nothing has finished for 30 s while
+ * `settled()` says every song is rendered: the simulator gives up on a callback about 21 s after
+ * the song (4 attempts, 5 s timeout each), so an execution still waiting by then waits for its Max
+ * Wait; it is reported rather than waited for. Resolves with the last rows read.
+ */
+async function waitForExecutions({ rows, expected, started, timeoutMs, settled }) {
+	let finishedSoFar = 0;
+	let lastProgress = Date.now();
+	for (;;) {
+		const current = await rows();
+		const finishedNow = current.filter((row) => FINAL.has(row.status)).length;
+		if (finishedNow > finishedSoFar) {
+			finishedSoFar = finishedNow;
+			lastProgress = Date.now();
+		}
+		if (current.length >= expected && finishedNow === current.length) return current;
+		if (Date.now() - started > timeoutMs) return current;
+		if (Date.now() - lastProgress > STALL_MS && (await settled())) return current;
+		await sleep(250);
+	}
+}
+
 /**
  * Stops what a real-n8n benchmark started (its n8n instances, the simulator, any other process
  * it started) and removes the packed package.
@@ -85,3 +111,5 @@ function runScript(main) {
 }
 
 module.exports = { FINAL, SimulatorProcess, dbTime, prepare, runScript, startN8n, tearDown };
+// The wait that bench/occupancy.js and bench/queue.js share.
+module.exports.waitForExecutions = waitForExecutions;

@@ -3,11 +3,12 @@
  * processes, and writes bench/results.json and bench/results.md (the README's table; a full run
  * also refreshes the README between its bench markers).
  *
- *   node bench/run.js [--quick] [--runs N] [--only latency,batch,memory,occupancy,trigger]
+ *   node bench/run.js [--quick] [--runs N] [--only latency,batch,memory,occupancy,trigger,queue]
  *
  * Order: worker occupancy (two real n8n) starts first; memory runs while they start; once they are
  * up, occupancy runs alongside the latency runs and then the batch runs (all mostly sleep); then
- * trigger throughput, which is CPU-bound, alone.
+ * trigger throughput, which is CPU-bound, alone; then queue mode (four n8n processes, Postgres and
+ * Redis) alone. Queue mode's table has its own README subsection (between the bench-queue markers).
  *
  * `--quick` (or BENCH_QUICK=1) is a smoke run with short durations and one run of each: it checks
  * that the benchmarks work; its figures mean nothing and go to bench/results.quick.json only.
@@ -40,6 +41,7 @@ const PLAN = QUICK
 			memory: { songSeconds: 30 },
 			occupancy: { songs: 4, seconds: 3, limit: 2, runs: 1 },
 			trigger: { deliveries: 20, inFlight: 5, forged: 5, runs: 1, withBare: true },
+			queue: { songs: 4, seconds: 3, workers: 2, deliveries: 20, inFlight: 5, forged: 5 },
 		}
 	: {
 			runs: 3,
@@ -49,9 +51,13 @@ const PLAN = QUICK
 			occupancy: { songs: 20, seconds: 10, limit: 2, runs: 3 },
 			// `withBare` adds the trigger without confirmation and download (another 2 minutes).
 			trigger: { deliveries: 500, inFlight: 10, forged: 50, runs: 3, withBare: false },
+			// Runs: PLAN.runs (`--runs`), each variant once per run.
+			queue: { songs: 20, seconds: 10, workers: 2, deliveries: 200, inFlight: 10, forged: 20 },
 		};
 PLAN.runs = Number(arg('runs', String(PLAN.runs)));
-const ALL = ['latency', 'batch', 'memory', 'occupancy', 'trigger'];
+const ALL = ['latency', 'batch', 'memory', 'occupancy', 'trigger', 'queue'];
+/** The benchmarks of the README's main table; queue mode has its own subsection. */
+const MAIN = ALL.filter((name) => name !== 'queue');
 const ONLY = arg('only', ALL.join(',')).split(',');
 
 const TARGETS = {
@@ -364,6 +370,86 @@ async function trigger() {
 	}
 }
 
+/** Queue mode (bench/queue.js): the three ways to wait for songs, then trigger throughput. */
+async function queue() {
+	const { songs, seconds, workers, deliveries, inFlight, forged } = PLAN.queue;
+	log(
+		`queue: ${songs} songs of ${seconds} s, ${workers} workers at concurrency 1, ${PLAN.runs} runs; ${deliveries} trigger deliveries`,
+	);
+	try {
+		const raw = await runChild('queue.js', [
+			...['songs', 'seconds', 'workers', 'deliveries', 'forged'].flatMap((name) => [
+				`--${name}`,
+				String(PLAN.queue[name]),
+			]),
+			'--in-flight',
+			String(inFlight),
+			'--runs',
+			String(PLAN.runs),
+		]);
+		const figures = (list, key, scale = 1000) => {
+			const values = list.filter((r) => r[key] !== null).map((r) => r[key] / scale);
+			return values.length
+				? { median: round(median(values)), range: [Math.min(...values), Math.max(...values)] }
+				: { median: null, range: null };
+		};
+		const summary = (name) => {
+			const list = raw.runs.map((r) => r[name]);
+			const complete = list.filter((r) => r.complete);
+			return {
+				executions: list.map((r) => r.executions),
+				wall: figures(complete, 'wallMs'),
+				workerSeconds: figures(list, 'workerMs'),
+				workerShare: round(median(list.map((r) => r.workerShare))),
+				jobs: list.map((r) => r.jobs),
+				songsDelivered: list.map((r) => r.songsDelivered),
+				ownTasks: list.map((r) => Math.min(r.songsOwnTasks, r.distinctTaskIds)),
+				posts: list.map((r) => r.posts),
+				getsMedian: median(list.map((r) => r.gets)),
+				completeRuns: complete.length,
+				allComplete: complete.length === list.length,
+				stillWaiting: list.map((r) => r.stillWaiting),
+				failures: list.flatMap((r) => r.failures).slice(0, 5),
+			};
+		};
+		const variants = Object.fromEntries(
+			['poll', 'suspend', 'batch'].map((name) => [name, summary(name)]),
+		);
+		// Per run, both complete: the ratio of the figures measured in that run.
+		const ratio = (a, b, key) => {
+			const pairs = raw.runs.filter((r) => r[a].complete && r[b].complete && r[b][key] > 0);
+			return pairs.length ? round(median(pairs.map((r) => r[a][key] / r[b][key])), 1) : null;
+		};
+		const t = raw.trigger;
+		return {
+			plan: PLAN.queue,
+			n8n: '2.41.1',
+			runs: raw.runs.length,
+			variants,
+			ratios: {
+				wallPollVsBatch: ratio('poll', 'batch', 'wallMs'),
+				wallSuspendVsBatch: ratio('suspend', 'batch', 'wallMs'),
+				workerPollVsSuspend: ratio('poll', 'suspend', 'workerMs'),
+				workerPollVsBatch: ratio('poll', 'batch', 'workerMs'),
+			},
+			trigger: {
+				deliveries: t.deliveries,
+				answeredPerSecond: round(t.answeredPerSecond, 1),
+				processedPerSecond: round(t.perSecond, 1),
+				answered200: t.answered200,
+				executions: t.executions,
+				succeeded: t.succeeded,
+				tasksWithExactlyOne: t.tasksWithExactlyOne,
+				workerSeconds: round(t.workerMs / 1000),
+				forged: t.forged,
+			},
+			raw,
+		};
+	} catch (error) {
+		return { error: error.message };
+	}
+}
+
 // -- Report ---------------------------------------------------------------------------------------
 
 const MODE_LABELS = {
@@ -524,7 +610,7 @@ function markdown(results) {
 	const out = [];
 	const m = results.machine;
 	// A partial run (--only) keeps the other benchmarks' figures from the run that measured them.
-	const parts = ALL.filter((name) => results[name]).map((name) => ({
+	const parts = MAIN.filter((name) => results[name]).map((name) => ({
 		name,
 		date: results[name].date ?? results.date,
 		runs: results[name].runs ?? results[name].raw?.length ?? results.runs,
@@ -659,6 +745,56 @@ function markdown(results) {
 	return out.join('\n');
 }
 
+/** Queue mode's table: README "Benchmarks → Queue mode", between the bench-queue markers. */
+function queueMarkdown(q, m) {
+	if (q.error) return `**Queue mode**: not measured (${q.error.split('\n')[0]}).\n`;
+	const { songs, seconds, workers } = q.plan;
+	const spread = (f) =>
+		f.median === null
+			? '–'
+			: `${s(f.median)}${q.runs > 1 ? ` (${f.range.map((v) => v.toFixed(1)).join('-')})` : ''}`;
+	const perRun = (list) => list.join(', ');
+	const row = (label, v) =>
+		`| ${label} | ${perRun(v.executions)} | ${spread(v.wall)} | ${spread(v.workerSeconds)} | ${v.workerShare ?? '–'} | ${perRun(v.songsDelivered)} (${perRun(v.ownTasks)}) | ${perRun(v.posts)} | ${v.getsMedian} |`;
+	const t = q.trigger;
+	const x = (value) => (value === null ? '– (incomplete)' : `${value}×`);
+	const out = [
+		`Measured on ${m.cpus} × ${m.cpuModel}, ${m.memoryGiB} GiB (${q.date}), real n8n ${q.n8n} in queue mode (main, webhook process, ${workers} workers at concurrency 1, Postgres, Redis), ${songs} songs of ${seconds} s, ${q.runs} run${q.runs === 1 ? '' : 's'} (median${q.runs > 1 ? ', lowest-highest run' : ''}):`,
+		'',
+		`| | Executions | Wall time, first request to last song | Worker-seconds held | Share of ${workers} workers × wall time | Songs delivered, byte-checked (with their own task) | POSTs | GETs |`,
+		'|---|---|---|---|---|---|---|---|',
+		row('Poll, one song per execution', q.variants.poll),
+		row('Suspend, one song per execution', q.variants.suspend),
+		row(`Suspend, one execution for all ${songs}`, q.variants.batch),
+		'',
+		`Wall time: Poll ${x(q.ratios.wallPollVsBatch)} and Suspend per song ${x(q.ratios.wallSuspendVsBatch)} the one execution for all; worker-seconds: Poll ${x(q.ratios.workerPollVsSuspend)} Suspend per song, ${x(q.ratios.workerPollVsBatch)} the one execution for all.`,
+		'',
+		`**PiAPI Trigger through the webhook process**: ${t.deliveries} deliveries of distinct completed tasks, ${q.plan.inFlight} in flight: answered at ${t.answeredPerSecond} per second (${t.answered200} × 200), all executions done at ${t.processedPerSecond} per second; ${t.executions} executions started, ${t.succeeded} succeeded, ${t.tasksWithExactlyOne} tasks in exactly one; ${t.workerSeconds} worker-seconds. Forged (wrong secret): ${t.forged.deliveries} sent, ${t.forged.answered401} answered 401, ${t.forged.executions} executions.`,
+		'',
+	];
+	const incomplete = Object.entries(q.variants).filter(([, v]) => !v.allComplete);
+	if (incomplete.length) {
+		out.push(
+			`Incomplete runs: ${incomplete.map(([name, v]) => `${name} ${v.completeRuns}/${q.runs} complete, still waiting ${perRun(v.stillWaiting)}${v.failures.length ? `; ${v.failures[0]}` : ''}`).join('; ')}.`,
+			'',
+		);
+	}
+	return out.join('\n');
+}
+
+/** Replaces the text between `<!-- name:start -->` and `<!-- name:end -->` in README.md. */
+function refreshReadme(name, table) {
+	const readme = path.join(ROOT, 'README.md');
+	const text = fs.readFileSync(readme, 'utf8');
+	const begin = `<!-- ${name}:start -->`;
+	const end = `<!-- ${name}:end -->`;
+	if (!text.includes(begin) || !text.includes(end)) return;
+	fs.writeFileSync(
+		readme,
+		`${text.slice(0, text.indexOf(begin) + begin.length)}\n${table}\n${text.slice(text.indexOf(end))}`,
+	);
+}
+
 async function main() {
 	const started = Date.now();
 	const date = new Date().toISOString().slice(0, 10);
@@ -686,23 +822,26 @@ async function main() {
 	if (ONLY.includes('batch')) results.batch = { date, ...(await batch()) };
 	if (occupancyRun) results.occupancy = { date, ...(await occupancyRun.done) };
 	if (ONLY.includes('trigger')) results.trigger = { date, ...(await trigger()) };
+	// Four n8n processes starting, then CPU-bound deliveries: alone, last.
+	if (ONLY.includes('queue')) results.queue = { date, ...(await queue()) };
 	results.targets = evaluate(results);
 	results.durationSeconds = Math.round((Date.now() - started) / 1000);
 
-	const table = markdown(results);
+	// A queue-only run has nothing for the main table.
+	const table = MAIN.some((name) => results[name]) ? markdown(results) : '';
+	const queueTable = results.queue ? queueMarkdown(results.queue, results.machine) : '';
 	fs.writeFileSync(jsonFile, `${JSON.stringify(results, null, '\t')}\n`);
 	if (!QUICK && ALL.every((name) => results[name])) {
-		fs.writeFileSync(path.join(__dirname, 'results.md'), `${table}`);
-		const readme = path.join(ROOT, 'README.md');
-		const text = fs.readFileSync(readme, 'utf8');
-		const begin = '<!-- bench:start -->';
-		const end = '<!-- bench:end -->';
-		if (text.includes(begin) && text.includes(end)) {
-			const updated = `${text.slice(0, text.indexOf(begin) + begin.length)}\n${table}\n${text.slice(text.indexOf(end))}`;
-			fs.writeFileSync(readme, updated);
-		}
+		fs.writeFileSync(
+			path.join(__dirname, 'results.md'),
+			`${table}${queueTable ? `\n**Queue mode**\n\n${queueTable}` : ''}`,
+		);
+		refreshReadme('bench', table);
 	}
-	process.stdout.write(`${table}\n`);
+	// Queue mode's subsection follows its own measurement.
+	if (!QUICK && ONLY.includes('queue') && !results.queue.error)
+		refreshReadme('bench-queue', queueTable);
+	process.stdout.write(`${table}\n${queueTable}\n`);
 	log(`done in ${results.durationSeconds} s; wrote ${path.relative(ROOT, jsonFile)}`);
 }
 

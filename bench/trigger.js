@@ -108,8 +108,9 @@ const deliver = (url, task, secret) =>
 
 async function executionsOf(n8n, workflowId) {
 	return await n8n.executions.query(
-		`select e.id, e.status, e.startedAt, e.stoppedAt, d.data from execution_entity e
-		 left join execution_data d on d.executionId = e.id where e.workflowId = ? order by e.id`,
+		// Quoted names: Postgres (queue mode) folds unquoted ones to lower case; sqlite accepts both.
+		`select e.id, e.status, e."startedAt", e."stoppedAt", d.data from execution_entity e
+		 left join execution_data d on d."executionId" = e.id where e."workflowId" = ? order by e.id`,
 		[workflowId],
 		['data'],
 	);
@@ -152,6 +153,24 @@ async function measure(n8n, t, tasks, inFlight, timeoutMs) {
 		executions: full.length,
 		succeeded: full.filter((row) => row.status === 'success').length,
 		tasksWithExactlyOne: tasks.filter((task) => perTask.get(task.task_id) === 1).length,
+	};
+}
+
+/** Deliveries of `tasks` with a wrong secret: how many were answered 401, how many executions started. */
+async function measureForged(n8n, t, tasks, inFlight) {
+	const before = (await n8n.executions.executions(t.id)).length;
+	const answers = await pool(
+		tasks,
+		inFlight,
+		async (task) =>
+			(await deliver(`${n8n.baseUrl}/webhook/${t.path}`, task, 'forged-secret')).status,
+	);
+	await sleep(2000);
+	const after = (await n8n.executions.executions(t.id)).length;
+	return {
+		deliveries: tasks.length,
+		answered401: answers.filter((s) => s === 401).length,
+		executions: after - before,
 	};
 }
 
@@ -200,25 +219,14 @@ async function main() {
 			results.runs.push(round);
 		}
 		log(`trigger: ${forged} forged deliveries`);
-		const before = (await n8n.executions.executions(TARGETS.trigger.id)).length;
-		const forgedAnswers = await pool(
-			tasks.slice(0, forged),
-			inFlight,
-			async (task) =>
-				(await deliver(`${n8n.baseUrl}/webhook/${TARGETS.trigger.path}`, task, 'forged-secret'))
-					.status,
-		);
-		await sleep(2000);
-		const after = (await n8n.executions.executions(TARGETS.trigger.id)).length;
-		results.forged = {
-			deliveries: forged,
-			answered401: forgedAnswers.filter((s) => s === 401).length,
-			executions: after - before,
-		};
+		results.forged = await measureForged(n8n, TARGETS.trigger, tasks.slice(0, forged), inFlight);
 		process.stdout.write(`${JSON.stringify({ version, inFlight, ...results })}\n`);
 	} finally {
 		await tearDown({ instances: n8n ? [n8n] : [], sim, packed });
 	}
 }
 
-runScript(main);
+// bench/queue.js reuses the receivers and the measurement on a queue-mode cluster.
+if (require.main === module) runScript(main);
+
+module.exports = { SECRET, TARGETS, createTasks, measure, measureForged };

@@ -44,8 +44,17 @@ class QueueCluster {
 	 * @param {{ n8nEnv: Record<string,string> }} o.redis
 	 * @param {number} [o.workers]
 	 * @param {number} [o.concurrency]  executions each worker runs at once
+	 * @param {Record<string,string>} [o.extraEnv]  more environment for every process
 	 */
-	static async create({ version, runDir, postgres, redis, workers = 2, concurrency = 2 }) {
+	static async create({
+		version,
+		runDir,
+		postgres,
+		redis,
+		workers = 2,
+		concurrency = 2,
+		extraEnv: clusterEnv = {},
+	}) {
 		const count = 2 + workers;
 		const [ports, brokerPorts] = [await freePorts(count), await freePorts(count)];
 		const cluster = new QueueCluster();
@@ -76,6 +85,7 @@ class QueueCluster {
 					// which is also the working directory relative paths resolve against.
 					HOME: dir,
 					...FAST_STALL_ENV,
+					...clusterEnv,
 					...extraEnv,
 				},
 			});

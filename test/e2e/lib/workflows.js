@@ -397,6 +397,7 @@ module.exports = {
 	diffRhythmNode,
 	exampleWorkflow,
 	loopWorkflow,
+	splitSongs,
 	triggerNode,
 	webhookNode,
 	workflow,
