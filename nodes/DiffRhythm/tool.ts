@@ -3,6 +3,7 @@ import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { readOutputOptions, type OutputOptions } from '../shared/descriptions';
 import type { NodeError } from '../shared/errors';
+import { booleanOption, optionOf } from '../shared/options';
 import { statusPhase } from '../shared/task';
 
 /**
@@ -24,19 +25,28 @@ export function runsAsTool(context: IExecuteFunctions): boolean {
 
 /** Options → Audio in Tool Result: whether a tool run downloads the song and keeps it as binary. */
 export function audioInToolResult(context: IExecuteFunctions, itemIndex: number): boolean {
-	return context.getNodeParameter('options.audioInToolResult', itemIndex, false) as boolean;
+	return booleanOption(
+		context.getNode(),
+		'Audio in Tool Result',
+		optionOf(context.getNodeParameter('options', itemIndex, {}), 'audioInToolResult'),
+		false,
+		itemIndex,
+	);
 }
 
-/** The download fields as a tool run applies them: no song download unless Audio in Tool Result. */
+/**
+ * The download fields as a tool run applies them: no song download unless Audio in Tool Result.
+ * The option is checked here, for every item of a tool run, before anything is paid for: the
+ * router reads it again for the answer, after the create calls, and must not fail there.
+ */
 export function toolOutputOptions(
 	context: IExecuteFunctions,
 	itemIndex: number,
 	options: OutputOptions,
 ): OutputOptions {
-	if (!options.downloadAudio || !runsAsTool(context) || audioInToolResult(context, itemIndex)) {
-		return options;
-	}
-	return { ...options, downloadAudio: false };
+	if (!runsAsTool(context)) return options;
+	const keepAudio = audioInToolResult(context, itemIndex);
+	return options.downloadAudio && !keepAudio ? { ...options, downloadAudio: false } : options;
 }
 
 /** One item's download fields, checked, as this run uses them (a tool skips the song unless asked). */

@@ -1,11 +1,24 @@
 import type { IExecuteFunctions, INode, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { refuseSuspendAsTool, runsAsTool, toolAnswer, toolErrorItem } from '../../nodes/DiffRhythm/tool';
+import {
+	refuseSuspendAsTool,
+	runsAsTool,
+	toolAnswer,
+	toolErrorItem,
+	toolOutputOptions,
+} from '../../nodes/DiffRhythm/tool';
 
 function contextOf(node: Partial<INode>, isToolExecution?: () => boolean): IExecuteFunctions {
-	const full = { name: 'DiffRhythm', type: 'n8n-nodes-piapi-diffrhythm.diffRhythm', ...node } as INode;
-	return { getNode: () => full, ...(isToolExecution ? { isToolExecution } : {}) } as unknown as IExecuteFunctions;
+	const full = {
+		name: 'DiffRhythm',
+		type: 'n8n-nodes-piapi-diffrhythm.diffRhythm',
+		...node,
+	} as INode;
+	return {
+		getNode: () => full,
+		...(isToolExecution ? { isToolExecution } : {}),
+	} as unknown as IExecuteFunctions;
 }
 
 const TASK_ID = '3c1e8a96-0b66-4d8b-91ed-2b7cfc914869';
@@ -62,7 +75,9 @@ describe('toolAnswer', () => {
 		expect(toolAnswer(taskItem('pending', null), false).json.message).toBe(
 			`The song is being made (status pending); it usually takes 10-30 s. To check it again later, use DiffRhythm's Get Task operation with task id ${TASK_ID}.`,
 		);
-		expect(toolAnswer(taskItem('failed', null), false).json.message).toContain('Nothing is charged for a failed task');
+		expect(toolAnswer(taskItem('failed', null), false).json.message).toContain(
+			'Nothing is charged for a failed task',
+		);
 	});
 
 	it('passes error items (Continue On Fail) through', () => {
@@ -74,7 +89,9 @@ describe('toolAnswer', () => {
 describe('toolErrorItem', () => {
 	it('puts the description into the message the model sees', () => {
 		const node = { name: 'DiffRhythm' } as INode;
-		const error = new NodeOperationError(node, 'Lyrics: too long', { description: 'Nothing was sent to PiAPI.' });
+		const error = new NodeOperationError(node, 'Lyrics: too long', {
+			description: 'Nothing was sent to PiAPI.',
+		});
 		expect(toolErrorItem(error, 2)).toEqual({
 			json: { error: 'Lyrics: too long. Nothing was sent to PiAPI.' },
 			pairedItem: { item: 2 },
@@ -85,8 +102,32 @@ describe('toolErrorItem', () => {
 describe('refuseSuspendAsTool', () => {
 	it('refuses Suspend only as a tool, before anything is sent', () => {
 		const tool = contextOf({ type: 'x.diffRhythmTool' });
-		expect(() => refuseSuspendAsTool(tool, 'suspend')).toThrow(/cannot answer an AI Agent: nothing was sent to PiAPI/);
+		expect(() => refuseSuspendAsTool(tool, 'suspend')).toThrow(
+			/cannot answer an AI Agent: nothing was sent to PiAPI/,
+		);
 		expect(() => refuseSuspendAsTool(tool, 'poll')).not.toThrow();
 		expect(() => refuseSuspendAsTool(contextOf({}), 'suspend')).not.toThrow();
+	});
+});
+
+describe('toolOutputOptions', () => {
+	const download = { downloadAudio: true, binaryPropertyName: 'data', maxAudioBytes: 1048576 };
+	const tool = (audioInToolResult: unknown) =>
+		({
+			getNode: () => ({ name: 'DiffRhythm', type: 'n8n-nodes-piapi-diffrhythm.diffRhythmTool' }),
+			getNodeParameter: (name: string, _item: number, fallback: unknown) =>
+				name === 'options' ? { audioInToolResult } : fallback,
+		}) as unknown as IExecuteFunctions;
+
+	it('skips the song for a tool unless Audio in Tool Result is on', () => {
+		expect(toolOutputOptions(tool(false), 0, download).downloadAudio).toBe(false);
+		expect(toolOutputOptions(tool(true), 0, download).downloadAudio).toBe(true);
+	});
+
+	it('checks Audio in Tool Result for every tool run, also with Download Audio off', () => {
+		const off = { ...download, downloadAudio: false };
+		expect(() => toolOutputOptions(tool('false please'), 0, off)).toThrow(
+			'Audio in Tool Result: is the text "false please"; it must be true or false',
+		);
 	});
 });

@@ -10,7 +10,7 @@ import { CREDENTIAL_TYPE, WAIT_DEFAULTS } from '../../shared/constants';
 import { asNodeError, taskFailedError } from '../../shared/errors';
 import type { PiApiTask } from '../../shared/interfaces';
 import { errorItem, webhookTaskItem } from '../../shared/output';
-import { credentialRedactor, redactDeep } from '../../shared/redact';
+import { credentialRedactor } from '../../shared/redact';
 import { RecentKeys } from '../../shared/memory';
 import { secretsMatch } from '../../shared/secret';
 import { mapWithConcurrency } from '../../shared/sleep';
@@ -22,7 +22,7 @@ import {
 	received,
 	refuseCall as refuse,
 } from '../../shared/webhook';
-import { pendingEntries, resumeSecret, waitedTaskIds, type PendingEntry } from './suspend';
+import { pendingEntries, resumeSecretOf, waitedTaskIds, type PendingEntry } from './suspend';
 
 /**
  * Waits this process has resumed lately, keyed by execution and task ids. Two final callbacks
@@ -60,7 +60,8 @@ async function outputFor(
  * answer before the songs are downloaded.
  */
 export async function resumeWebhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-	const expected = await resumeSecret.call(this);
+	const credentials = await this.getCredentials(CREDENTIAL_TYPE);
+	const expected = resumeSecretOf(credentials, this.getExecutionId());
 	if (!secretsMatch(expected, this.getHeaderData()['x-webhook-secret'])) {
 		this.logger.warn(
 			'DiffRhythm: refused a callback without the right x-webhook-secret; still waiting',
@@ -69,8 +70,10 @@ export async function resumeWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 	}
 	const claim = readWebhookCall(this);
 	if ('problem' in claim) return refuse(this, 400, claim.problem);
-	const redact = credentialRedactor(await this.getCredentials(CREDENTIAL_TYPE));
-	const { task_id: taskId, status } = redactDeep(claim.task, redact);
+	// Only the id and status of the claim are used (in log lines), so only they are redacted.
+	const redact = credentialRedactor(credentials);
+	const taskId = redact(claim.task.task_id);
+	const status = redact(String(claim.task.status));
 
 	const entries = pendingEntries.call(this);
 	const waited = waitedTaskIds(entries);

@@ -1,4 +1,5 @@
 import type {
+	ICredentialDataDecryptedObject,
 	IDataObject,
 	IExecuteFunctions,
 	INodeExecutionData,
@@ -38,12 +39,15 @@ export interface PendingEntry extends IDataObject {
  * of one execution shares it (n8n gives them one resume URL too); which tasks a wait may resume
  * with is decided by the pending entries, not by the secret.
  */
-export async function resumeSecret(this: IExecuteFunctions | IWebhookFunctions): Promise<string> {
-	const credentials = await this.getCredentials(CREDENTIAL_TYPE);
-	return derivedSecret(
-		String(credentials.apiKey ?? ''),
-		`diffrhythm-resume:${this.getExecutionId()}`,
-	);
+export function resumeSecretOf(
+	credentials: ICredentialDataDecryptedObject,
+	executionId: string | undefined,
+): string {
+	return derivedSecret(String(credentials.apiKey ?? ''), `diffrhythm-resume:${executionId}`);
+}
+
+export async function resumeSecret(this: IExecuteFunctions): Promise<string> {
+	return resumeSecretOf(await this.getCredentials(CREDENTIAL_TYPE), this.getExecutionId());
 }
 
 function isLoopback(url: string): boolean {
