@@ -13,7 +13,9 @@
  *
  *   node bench/queue.js [--songs 20] [--seconds 10] [--workers 2] [--runs 1]
  *                       [--deliveries 200] [--in-flight 10] [--forged 20] [--keep]
+ *                       [--variants poll,suspend,batch]
  *
+ * `--variants` runs only the named variants; `--deliveries 0` skips the trigger measurement.
  * `--keep` keeps the run's folder (every process's log, the simulator's) instead of removing it.
  *
  * Wall time = from the first webhook request to the last execution's `stoppedAt` in Postgres.
@@ -129,7 +131,7 @@ async function songsOf(cluster, sim, execution) {
 	return { items: items.length, songs, failures };
 }
 
-async function measure({ cluster, sim, workers }, variant, songs, timeoutMs) {
+async function measure({ cluster, sim, workers, keepDir }, variant, songs, timeoutMs) {
 	await sim.reset();
 	const main = cluster.main;
 	const before = new Set((await main.executions.executions(variant.id)).map((row) => row.id));
@@ -177,7 +179,13 @@ async function measure({ cluster, sim, workers }, variant, songs, timeoutMs) {
 	}
 	const tasks = await sim.tasks();
 	const requests = await sim.requests();
-	const finals = (await sim.deliveries()).filter((d) => d.kind === 'final');
+	const deliveries = await sim.deliveries();
+	const finals = deliveries.filter((d) => d.kind === 'final');
+	if (keepDir) {
+		// What PiAPI saw and sent, for reading next to the kept process logs.
+		const file = path.join(keepDir, `simulator-${variant.name}-${Date.now()}.json`);
+		fs.writeFileSync(file, JSON.stringify({ started, requests, deliveries }, null, 1));
+	}
 	const closed = jobs.filter((job) => job.finishedAt !== undefined);
 	const lastStop = finished.length
 		? Math.max(...finished.map((row) => dbTime(row.stoppedAt)))
@@ -288,10 +296,11 @@ async function main() {
 			workers,
 			concurrency: 1,
 			// Every log line with n8n's own timestamp: the workers' job lines are the measurement.
-			extraEnv: { N8N_LOG_FORMAT: 'json' },
+			extraEnv: { N8N_LOG_FORMAT: 'json', N8N_LOG_LEVEL: process.env.BENCH_N8N_LOG_LEVEL ?? 'info' },
 		});
 		started.cluster = cluster;
-		const list = variants();
+		const picked = arg('variants', '').split(',').filter(Boolean);
+		const list = variants().filter((v) => !picked.length || picked.includes(v.name));
 		await cluster.installPackage(packed.tarball);
 		await cluster.main.importCredentials(
 			wf.credentialFile({
@@ -308,7 +317,8 @@ async function main() {
 			await cluster.main.publish(id);
 		log(`queue: starting main, webhook process and ${workers} workers (concurrency 1)`);
 		await cluster.start([...list.map((v) => v.path), trigger.TARGETS.trigger.path]);
-		const ctx = { cluster, sim: started.sim, workers };
+		const keepDir = process.argv.includes('--keep') ? runDir : null;
+		const ctx = { cluster, sim: started.sim, workers, keepDir };
 		// Twice what Poll needs, plus a minute.
 		const timeoutMs = (Math.ceil(songs / workers) * seconds * 2 + 60) * 1000;
 		const results = [];
@@ -323,7 +333,8 @@ async function main() {
 			}
 			results.push(round);
 		}
-		const triggerResult = await triggerThroughput(ctx, deliveries, inFlight, forged);
+		const triggerResult =
+			deliveries > 0 ? await triggerThroughput(ctx, deliveries, inFlight, forged) : null;
 		process.stdout.write(
 			`${JSON.stringify({ version: 'v2', songs, seconds, workers, runs: results, trigger: triggerResult })}\n`,
 		);

@@ -1,4 +1,5 @@
 import type {
+	ICredentialDataDecryptedObject,
 	INodeExecutionData,
 	IWebhookFunctions,
 	IWebhookResponseData,
@@ -38,12 +39,12 @@ function isDiffRhythm(model: unknown): boolean {
  * text in `x-webhook-secret`; it is compared in constant time. Without a secret in the credential
  * there is nothing to compare with: the call is accepted, and a warning says so on every call.
  */
-async function secretAccepted(
+function secretAccepted(
 	context: IWebhookFunctions,
+	credentials: ICredentialDataDecryptedObject,
 	options: TriggerOptions,
-): Promise<boolean> {
+): boolean {
 	if (!options.verifySecret) return true;
-	const credentials = await context.getCredentials(CREDENTIAL_TYPE);
 	const secret = typeof credentials.webhookSecret === 'string' ? credentials.webhookSecret : '';
 	if (secret === '') {
 		context.logger.warn(
@@ -124,13 +125,15 @@ export async function handleWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 		...DEFAULT_OPTIONS,
 		...(this.getNodeParameter('options', {}) as Partial<TriggerOptions>),
 	};
-	if (!(await secretAccepted(this, options))) {
+	// Read once, for the secret check and for the redaction.
+	const credentials = await this.getCredentials(CREDENTIAL_TYPE);
+	if (!secretAccepted(this, credentials, options)) {
 		return refuse(this, 401, 'Invalid or missing x-webhook-secret header');
 	}
 	const read = readDelivery(this);
 	if ('problem' in read) return refuse(this, 400, read.problem);
 	// The body is from outside: it passes the same redaction as everything PiAPI answers.
-	const redact = credentialRedactor(await this.getCredentials(CREDENTIAL_TYPE));
+	const redact = credentialRedactor(credentials);
 	const delivery: Delivery = { ...read, task: redactDeep(read.task, redact) };
 
 	const events = this.getNodeParameter('events', DEFAULT_EVENTS) as TriggerEvent[];

@@ -434,8 +434,9 @@ function readRequest(req, limit) {
  *   `workflowData`, an execution starts (mode `webhook`) as n8n's webhook helpers do.
  * - `POST /webhook-waiting/<executionId>[?signature=<resumeToken>]`: resumes an execution parked by
  *   `putExecutionToWait`, through the waiting node's restart webhook, like n8n's WaitingWebhooks:
- *   401 on a wrong signature (2.x), 409 while the execution runs or after it finished, and the
- *   node's output is exactly its `workflowData` (it reruns disabled).
+ *   401 on a wrong signature (2.x), 409 once the execution has resumed or finished, and the
+ *   node's output is exactly its `workflowData` (it reruns disabled). Calls arriving together run
+ *   `webhook()` side by side, as in n8n; a second resume is counted, not run.
  * `resumeTokens: false` gives 1.x's unsigned resume URLs. `timeout(id)` does what n8n's
  * WaitTracker does when `waitTill` passes: the node reruns disabled and passes its input on.
  */
@@ -578,7 +579,8 @@ async function startN8nServer({ credentials, binaryMode = 'default', resumeToken
 				(w) => w.restartWebhook === true && w.httpMethod === req.method && (w.path ?? '') === suffix,
 			);
 			if (!description) return response.status(404).json({ code: 404, message: 'The execution is not waiting for this webhook.' });
-			exec.status = 'running';
+			// As in n8n, the execution stays `waiting` while webhook() runs: calls arriving together
+			// all run it, and only a call that returns workflowData resumes the execution.
 			let result;
 			try {
 				result = await callWebhook({
@@ -592,20 +594,20 @@ async function startN8nServer({ credentials, binaryMode = 'default', resumeToken
 					executionId: exec.id,
 				});
 			} catch (error) {
-				exec.status = 'waiting';
 				entry.error = error.message;
 				return response.status(500).json({ code: 0, message: 'Error in workflow' });
 			}
 			answer(res, response, result, result.workflowData !== undefined);
-			if (result.workflowData === undefined) {
-				exec.status = 'waiting';
-				return;
-			}
+			if (result.workflowData === undefined) return;
+			entry.resumed = true;
+			// A second resume of the same wait: n8n would run the rest of the workflow twice. Counted
+			// (two `resumed` requests), not run again.
+			if (exec.status !== 'waiting') return;
+			exec.status = 'running';
 			// As n8n's prepareExecutionData: the webhook's data becomes the waiting node's output.
 			const resuming = exec.runExecutionData.executionData.nodeExecutionStack[0];
 			resuming.data.main = result.workflowData;
 			resuming.metadata = { ...resuming.metadata, forwardAllOutputs: true };
-			entry.resumed = true;
 			void continueExecution(exec);
 			return;
 		}

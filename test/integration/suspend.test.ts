@@ -269,6 +269,77 @@ describe('Generate and Wait, Wait Mode "Suspend Until PiAPI Calls Back"', () => 
 		expect(sim.posts()).toHaveLength(3);
 	});
 
+	it('asks PiAPI about each finished song about once, newest open task first, and stops at the first open one', async () => {
+		// Songs end at about 0.3, 1.2 and 2.4 s: each final callback comes alone.
+		const renders = [300, 1200, 2400];
+		sim.setBehaviour((_input, index) => ({ renderMs: renders[index % 3] }));
+		const waiting = await suspend(SUSPEND, items(3));
+		const [a, b, c] = [...sim.tasks.keys()];
+		const done = await server.finished(waiting.executionId);
+		expect(done.output('DiffRhythm')!.map((item) => item.json.task_id)).toEqual([a, b, c]);
+		const reads = sim.requests
+			.filter((r) => r.method === 'GET' && r.path.startsWith('/api/v1/task/'))
+			.map((r) => r.path.slice('/api/v1/task/'.length));
+		// a's callback: a, then the newest (c), still open: stop. b's: b, then c (a is remembered).
+		// c's: c only; a and b are remembered as finished. Every final callback was answered 200.
+		expect(reads).toEqual([a, c, b, c, c]);
+		expect(sim.deliveries.filter((d) => d.kind === 'final').map((d) => d.statusCode)).toEqual([
+			200, 200, 200,
+		]);
+		expect(server.requests.filter((r) => r.resumed)).toHaveLength(1);
+		const lines = logs.map((line) => line.message).join('\n');
+		expect(lines).toContain(`still waiting for ${c} (1 of 3 songs known to be ready)`);
+		expect(lines).toContain(`still waiting for ${c} (2 of 3 songs known to be ready)`);
+	});
+
+	it('does not let the last callback reuse a read of another task that started before that task ended', async () => {
+		// a ends at about 0.95 s, b at about 1.75 s. a's callback reads b while b renders, and that
+		// answer is held back until about 2.5 s; b's callback (about 1.75 s) must read b anew.
+		const renders = [800, 1600];
+		sim.setBehaviour((_input, index) => ({ renderMs: renders[index % 2] }));
+		const waiting = await suspend(SUSPEND, items(2));
+		const [a, b] = [...sim.tasks.keys()];
+		sim.addFault({ kind: 'delayAnswer', delayMs: 1500, method: 'GET', path: `/api/v1/task/${b}` });
+		// Resumed by b's callback, before a's callback has its (stale) answer about b.
+		await until(() => server.requests.some((r) => r.resumed), 5_000);
+		const done = await server.finished(waiting.executionId);
+		expect(done.output('DiffRhythm')!.map((item) => item.json.status)).toEqual([
+			'completed',
+			'completed',
+		]);
+		await until(() => sim.deliveries.filter((d) => d.kind === 'final').length === 2);
+		const reads = sim.requests
+			.filter((r) => r.method === 'GET' && r.path.startsWith('/api/v1/task/'))
+			.map((r) => [r.path.slice('/api/v1/task/'.length), r.fault]);
+		expect(reads).toEqual([
+			[a, null],
+			[b, 'delayAnswer'],
+			[b, null],
+		]);
+		expect(server.requests.filter((r) => r.resumed)).toHaveLength(1);
+	});
+
+	it('resumes a wait for 12 songs that end together with a few GETs per song, answering every callback', async () => {
+		sim.setBehaviour(() => ({ renderMs: 600 }));
+		const count = 12;
+		const waiting = await suspend(SUSPEND, items(count));
+		const ids = [...sim.tasks.keys()];
+		const done = await server.finished(waiting.executionId);
+		const output = done.output('DiffRhythm')!;
+		expect(output.map((item) => item.json.task_id)).toEqual(ids);
+		expect(output.every((item) => item.binary?.data.mimeType === 'audio/wav')).toBe(true);
+		await until(() => sim.deliveries.filter((d) => d.kind === 'final').length === count);
+		// Every final callback answered 200 at the first attempt (none refused, none retried).
+		expect(sim.deliveries.filter((d) => d.kind === 'final').map((d) => d.statusCode)).toEqual(
+			Array(count).fill(200),
+		);
+		expect(server.requests.filter((r) => r.resumed)).toHaveLength(1);
+		// Reading every task on every final callback would be count × count = 144 GETs.
+		const gets = sim.count('GET', '/api/v1/task/');
+		expect(gets).toBeGreaterThanOrEqual(count);
+		expect(gets).toBeLessThanOrEqual(2 * count);
+	});
+
 	it('outputs every item with its own task id when Max Wait runs out with several items', async () => {
 		stuck();
 		const waiting = await suspend(SUSPEND, items(2));
@@ -313,11 +384,8 @@ describe('Generate and Wait, Wait Mode "Suspend Until PiAPI Calls Back"', () => 
 		const taskId = [...sim.tasks.keys()][0];
 		await until(() => sim.tasks.get(taskId)?.status === 'completed');
 		const answers = await Promise.all([sim.deliver(taskId), sim.deliver(taskId)]);
-		// This stand-in marks the execution running before webhook() (the second copy gets 409);
-		// real n8n runs both webhook() calls, and the node resumes only with the first (200).
-		expect(answers.map((answer) => answer.statusCode).sort()).toEqual(
-			answers.some((answer) => answer.statusCode === 409) ? [200, 409] : [200, 200],
-		);
+		// As in real n8n, both webhook() calls run; the node resumes only with one, and both get 200.
+		expect(answers.map((answer) => answer.statusCode)).toEqual([200, 200]);
 		const done = await server.finished(waiting.executionId);
 		expect(done.output('DiffRhythm')).toHaveLength(1);
 		expect(server.requests.filter((r) => r.resumed)).toHaveLength(1);

@@ -193,6 +193,7 @@ export type FaultKind =
 	| 'dropAfterCreate'
 	| 'drop'
 	| 'delay'
+	| 'delayAnswer'
 	| 'malformed';
 
 /**
@@ -202,6 +203,8 @@ export type FaultKind =
  * - `dropAfterCreate`: handle the request, then destroy the socket without answering.
  * - `drop`: destroy the socket without answering; creates nothing.
  * - `delay`: wait `delayMs` (default 1000), then answer normally.
+ * - `delayAnswer`: handle the request now (the answer is the state at arrival), send the answer
+ *   `delayMs` (default 1000) later.
  * - `malformed`: answer 200 with truncated JSON; creates nothing.
  */
 export interface Fault {
@@ -282,6 +285,8 @@ export interface Delivery {
 	refused?: boolean;
 	/** Send time, ms since the epoch. */
 	at: number;
+	/** How long the receiver took to answer (or until the attempt failed), ms. */
+	ms: number;
 }
 
 /** Internal record of a task (`sim.tasks` values). Read-only for tests. */

@@ -46,6 +46,7 @@ const FAULT_KINDS = [
 	'dropAfterCreate',
 	'drop',
 	'delay',
+	'delayAnswer',
 	'malformed',
 ];
 const BEHAVIOUR_KEYS = [
@@ -215,7 +216,10 @@ function normaliseFault(fault) {
 		if (fault.body !== undefined) normalised.body = fault.body;
 		if (fault.retryAfter !== undefined) normalised.retryAfter = fault.retryAfter;
 		if (fault.headers !== undefined) {
-			if (!isPlainObject(fault.headers) || !Object.values(fault.headers).every((v) => typeof v === 'string')) {
+			if (
+				!isPlainObject(fault.headers) ||
+				!Object.values(fault.headers).every((v) => typeof v === 'string')
+			) {
 				throw new TypeError('fault headers must be an object of strings');
 			}
 			normalised.headers = { ...fault.headers };
@@ -227,7 +231,7 @@ function normaliseFault(fault) {
 			normalised.rawBody = fault.rawBody;
 		}
 	}
-	if (fault.kind === 'delay') {
+	if (fault.kind === 'delay' || fault.kind === 'delayAnswer') {
 		const delayMs = fault.delayMs === undefined ? 1000 : fault.delayMs;
 		if (typeof delayMs !== 'number' || !(delayMs >= 0))
 			throw new TypeError('fault delayMs must be >= 0');
@@ -569,7 +573,17 @@ async function startSimulator(options = {}) {
 	function attempt({ taskId, status, url, secret, payload, kind, attempt: n }) {
 		const at = Date.now();
 		const record = (fields) => {
-			if (!closed) deliveries.push({ taskId, status, url, kind, attempt: n, at, ...fields });
+			if (!closed)
+				deliveries.push({
+					taskId,
+					status,
+					url,
+					kind,
+					attempt: n,
+					at,
+					ms: Date.now() - at,
+					...fields,
+				});
 		};
 		let target;
 		try {
@@ -868,7 +882,9 @@ async function startSimulator(options = {}) {
 			};
 			if (fault.rawBody !== undefined) {
 				// Bytes as given (an HTML page, a stub file, nothing at all), with the given headers.
-				const raw = Buffer.isBuffer(fault.rawBody) ? fault.rawBody : Buffer.from(fault.rawBody, 'utf8');
+				const raw = Buffer.isBuffer(fault.rawBody)
+					? fault.rawBody
+					: Buffer.from(fault.rawBody, 'utf8');
 				res.writeHead(fault.status, { 'content-length': raw.length, ...headers });
 				return res.end(raw);
 			}
@@ -915,6 +931,11 @@ async function startSimulator(options = {}) {
 			return writeJson(res, fault.status, body);
 		}
 
+		// The answer reflects the state at arrival but reaches the client late (a slow network).
+		if (fault && fault.kind === 'delayAnswer') {
+			await delayRequest(fault.delayMs);
+			if (closed || req.socket.destroyed) return;
+		}
 		entry.status = result.status;
 		if (!result.stream) return writeJson(res, result.status, result.json, result.headers);
 		res.writeHead(result.status, result.headers);

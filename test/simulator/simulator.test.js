@@ -559,6 +559,21 @@ describe('faults', () => {
 		expect(sim.requests[0]).toMatchObject({ fault: 'delay', status: 200 });
 	});
 
+	test('delayAnswer: the answer is the state at arrival, sent late', async () => {
+		const sim = await start({ pendingMs: 0, renderMs: 150 });
+		const created = await create(sim);
+		const id = created.json.data.task_id;
+		sim.addFault({ kind: 'delayAnswer', delayMs: 400, method: 'GET', path: `/api/v1/task/${id}` });
+		const t0 = Date.now();
+		const late = await api(sim, 'GET', `/api/v1/task/${id}`);
+		expect(Date.now() - t0).toBeGreaterThanOrEqual(390);
+		// Read at arrival, while rendering; by the time it arrived the task had completed.
+		expect(late.json.data.status).toBe('processing');
+		const now = await api(sim, 'GET', `/api/v1/task/${id}`);
+		expect(now.json.data.status).toBe('completed');
+		expect(sim.requests.map((r) => r.fault)).toEqual([null, 'delayAnswer', null]);
+	});
+
 	test('malformed: 200 with truncated JSON, nothing created', async () => {
 		const sim = await start();
 		sim.addFault({ kind: 'malformed', method: 'POST' });

@@ -11,7 +11,7 @@ import { asNodeError, taskFailedError } from '../../shared/errors';
 import type { PiApiTask } from '../../shared/interfaces';
 import { errorItem, webhookTaskItem } from '../../shared/output';
 import { credentialRedactor } from '../../shared/redact';
-import { RecentKeys } from '../../shared/memory';
+import { RecentKeys, RecentValues } from '../../shared/memory';
 import { secretsMatch } from '../../shared/secret';
 import { mapWithConcurrency } from '../../shared/sleep';
 import { statusPhase } from '../../shared/task';
@@ -32,6 +32,83 @@ import { pendingEntries, resumeSecretOf, waitedTaskIds, type PendingEntry } from
  * n8n's own 409 is the guard.
  */
 const resumed = new RecentKeys(300_000, 10_000);
+
+/**
+ * Finished tasks this process has read from PiAPI for a wait, keyed by execution and task id. A
+ * finished task stays finished, so a wait for many songs asks PiAPI about each finished one about
+ * once, instead of every final callback reading every task again: with 20 songs that was 400 GETs
+ * arriving together, and n8n 2.x spends an expression isolate on every authenticated request, so
+ * the webhook process fell seconds behind and PiAPI's callbacks timed out unanswered.
+ */
+const finished = new RecentValues<PiApiTask>(900_000, 5_000);
+
+/**
+ * Reads in flight, by the same key, with the tick of `clock` at which each started. Callbacks
+ * that arrive together (songs that end together) share a read, but only one that started after
+ * the callback arrived: an older read may predate a song's end, and the callback of the last song
+ * must see every other song ended, or the wait is never resumed.
+ */
+const reading = new Map<string, { started: number; task: Promise<PiApiTask> }>();
+let clock = 0;
+
+/** Whether PiAPI's answer says the task has ended (completed, failed or cancelled). */
+const hasEnded = (task: PiApiTask | undefined) =>
+	task !== undefined && statusPhase(task.status) !== 'waiting';
+
+/** One callback's view of its wait: which execution, and when the callback arrived. */
+interface Reader {
+	executionId: string;
+	arrived: number;
+}
+
+/** A task of the wait, from memory when this process has seen it finished, else from PiAPI. */
+async function readTask(this: IWebhookFunctions, reader: Reader, id: string): Promise<PiApiTask> {
+	const key = `${reader.executionId}:${id}`;
+	const remembered = finished.get(key);
+	if (remembered) return remembered;
+	const current = reading.get(key);
+	if (current && current.started > reader.arrived) return await current.task;
+	const entry = { started: ++clock, task: fetchTask.call(this, id) };
+	reading.set(key, entry);
+	try {
+		const task = await entry.task;
+		if (hasEnded(task)) finished.set(key, task);
+		return task;
+	} finally {
+		if (reading.get(key) === entry) reading.delete(key);
+	}
+}
+
+/**
+ * Fills `tasks` with the wait's tasks as far as needed to know whether all have ended: the ones
+ * seen finished come from memory, the others from PiAPI newest first (the task created last is the
+ * likeliest to be still rendering), one and then `WAIT_DEFAULTS.concurrency` at a time, stopping
+ * at the first batch with a task still open. Returns that task's id, if any. Throws when PiAPI
+ * cannot be read.
+ */
+async function readWait(
+	this: IWebhookFunctions,
+	reader: Reader,
+	waited: string[],
+	tasks: Map<string, PiApiTask>,
+): Promise<{ open?: string }> {
+	for (const id of waited) {
+		const remembered = tasks.has(id) ? undefined : finished.get(`${reader.executionId}:${id}`);
+		if (remembered) tasks.set(id, remembered);
+	}
+	const unread = waited.filter((id) => !tasks.has(id)).reverse();
+	let size = 1;
+	for (let start = 0; start < unread.length; start += size, size = WAIT_DEFAULTS.concurrency) {
+		const batch = unread.slice(start, start + size);
+		const read = await mapWithConcurrency(batch, batch.length, async (id) =>
+			readTask.call(this, reader, id),
+		);
+		read.forEach((task, index) => tasks.set(batch[index], task));
+		const open = batch.find((id) => !hasEnded(tasks.get(id)));
+		if (open !== undefined) return { open };
+	}
+	return {};
+}
 
 /** The resumed node's output for one item: exactly what Poll mode gives for it. */
 async function outputFor(
@@ -55,11 +132,12 @@ async function outputFor(
  * execution's resume URL. Only a call about one of this wait's own tasks counts (they are in the
  * saved input); calls about other tasks (an earlier wait of the same execution, another node's)
  * get 200 and change nothing. Non-terminal statuses keep the execution waiting. A terminal one is
- * confirmed with PiAPI (the body alone is not trusted), together with the wait's other tasks: the
- * execution resumes once, when all of them are done, with one item per input item; PiAPI gets its
- * answer before the songs are downloaded.
+ * confirmed with PiAPI (the body alone is not trusted), then the wait's other tasks are read as far
+ * as needed (`readWait`): the execution resumes once, when all of them are done, with one item per
+ * input item; PiAPI gets its answer before the songs are downloaded.
  */
 export async function resumeWebhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+	const arrived = ++clock;
 	const credentials = await this.getCredentials(CREDENTIAL_TYPE);
 	const expected = resumeSecretOf(credentials, this.getExecutionId());
 	if (!secretsMatch(expected, this.getHeaderData()['x-webhook-secret'])) {
@@ -75,6 +153,13 @@ export async function resumeWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 	const taskId = redact(claim.task.task_id);
 	const status = redact(String(claim.task.status));
 
+	// A progress call changes nothing, whoever's task it is about: answered before the saved input
+	// is read, which costs n8n an expression evaluation over every waiting item.
+	if (statusPhase(status) === 'waiting') {
+		this.logger.info(`DiffRhythm: task ${taskId} is ${status}; still waiting for the song`);
+		return received();
+	}
+
 	const entries = pendingEntries.call(this);
 	const waited = waitedTaskIds(entries);
 	if (!waited.includes(taskId)) {
@@ -83,33 +168,37 @@ export async function resumeWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 		);
 		return received();
 	}
-	if (statusPhase(status) === 'waiting') {
-		this.logger.info(`DiffRhythm: task ${taskId} is ${status}; still waiting for the song`);
-		return received();
-	}
 
-	let tasks: Map<string, PiApiTask>;
+	// The claimed task first: only PiAPI's answer about it counts, and it must carry this
+	// execution's secret (PiAPI echoes it), so a task created by another execution cannot resume this
+	// one. Already seen finished by this process (a repeated delivery): no new GET.
+	const reader: Reader = { executionId: String(this.getExecutionId()), arrived };
+	const tasks = new Map<string, PiApiTask>();
+	let open: string | undefined;
 	try {
-		const read = await mapWithConcurrency(waited, WAIT_DEFAULTS.concurrency, async (id) =>
-			fetchTask.call(this, id),
-		);
-		tasks = new Map(read.map((task) => [task.task_id, task]));
+		const confirmed = await readTask.call(this, reader, taskId);
+		if (!secretsMatch(expected, confirmed.config?.webhook_config?.secret)) {
+			this.logger.warn(`DiffRhythm: task ${taskId} was not created by this execution; ignored`);
+			return refuse(this, 400, `Task ${taskId} does not belong to this execution`);
+		}
+		if (!hasEnded(confirmed)) {
+			this.logger.info(
+				`DiffRhythm: task ${taskId} is ${confirmed.status} at PiAPI (the callback said ${status}); still waiting for the song`,
+			);
+			return received();
+		}
+		tasks.set(taskId, confirmed);
+		({ open } = await readWait.call(this, reader, waited, tasks));
 	} catch (error) {
 		// Not confirmed now; a non-2xx answer makes PiAPI deliver again, and Max Wait still bounds it.
 		const { message } = asNodeError(this, error, 0) as NodeApiError;
 		this.logger.warn(`DiffRhythm: could not confirm task ${taskId} with PiAPI: ${message}`);
 		return cannotConfirm(this, taskId);
 	}
-	// PiAPI echoes the secret: a task created by another execution cannot resume this one.
-	const confirmed = tasks.get(taskId);
-	if (!confirmed || !secretsMatch(expected, confirmed.config?.webhook_config?.secret)) {
-		this.logger.warn(`DiffRhythm: task ${taskId} was not created by this execution; ignored`);
-		return refuse(this, 400, `Task ${taskId} does not belong to this execution`);
-	}
-	const open = waited.filter((id) => statusPhase(tasks.get(id)?.status) === 'waiting');
-	if (open.length > 0) {
+	if (open !== undefined) {
+		const ready = waited.filter((id) => hasEnded(tasks.get(id))).length;
 		this.logger.info(
-			`DiffRhythm: task ${taskId} is ${confirmed.status} at PiAPI; ${waited.length - open.length} of ${waited.length} songs ready, still waiting for ${open.join(', ')}`,
+			`DiffRhythm: task ${taskId} is ${tasks.get(taskId)?.status} at PiAPI; still waiting for ${open} (${ready} of ${waited.length} songs known to be ready)`,
 		);
 		return received();
 	}

@@ -582,7 +582,8 @@ const SCENARIOS = [
 			const raceSong = (await request(`${sim.url}/files/${raceTask}.wav`)).body;
 			const raceSaved = ctx.savedSongs(raceTask);
 			assert(
-				raceSaved.length >= 1 && raceSaved.length <= total &&
+				raceSaved.length >= 1 &&
+					raceSaved.length <= total &&
 					raceSaved.every((file) => sha256(fs.readFileSync(file)) === sha256(raceSong)),
 				`songs saved for the doubly delivered task (${raceSaved.join(', ')})`,
 			);
@@ -708,19 +709,32 @@ const SCENARIOS = [
 		async run(ctx) {
 			const { sim, main, cluster } = ctx;
 			await sim.reset();
-			await sim.behaviour({ byStylePrompt: { [qwf.LOOP_STYLE]: { webhookRepeat: 2, renderMs: 1500 } } });
+			await sim.behaviour({
+				byStylePrompt: { [qwf.LOOP_STYLE]: { webhookRepeat: 2, renderMs: 1500 } },
+			});
 			const before = await main.executions.executions(qwf.IDS.loop);
 			const res = await ctx.postWebhook(qwf.PATHS.loop, { songs: [{ n: 1 }, { n: 2 }, { n: 3 }] });
-			assertEqual(res.status, 200, `POST ${ctx.webhookUrl(qwf.PATHS.loop)} (${res.text.slice(0, 200)})`);
+			assertEqual(
+				res.status,
+				200,
+				`POST ${ctx.webhookUrl(qwf.PATHS.loop)} (${res.text.slice(0, 200)})`,
+			);
 			// While the second song waits, the first song's final callback comes again.
 			const first = await secondSongCreated(sim);
 			const late = await sim.deliver({ taskId: first.task_id, status: 'completed' });
-			assert([200, 409].includes(late.statusCode), `answer to the late replay: ${late.statusCode} ${late.body}`);
+			assert(
+				[200, 409].includes(late.statusCode),
+				`answer to the late replay: ${late.statusCode} ${late.body}`,
+			);
 			const execution = await waitForFinishedExecution(main, qwf.IDS.loop, before, 90000);
 			assertEqual(execution.status, 'success', `execution status${executionError(execution)}`);
 			const tasks = await sim.tasks();
 			assertEqual(tasks.length, 3, 'tasks created in the simulator');
-			assertEqual((await sim.requests()).filter(isTaskPost).length, 3, 'POST /api/v1/task requests');
+			assertEqual(
+				(await sim.requests()).filter(isTaskPost).length,
+				3,
+				'POST /api/v1/task requests',
+			);
 			const items = nodeOutput(execution, 'Done');
 			const ids = items.map((item) => item.json.task_id);
 			assertEqual(new Set(ids).size, 3, `distinct songs out of the loop (${ids.join(', ')})`);
@@ -728,6 +742,63 @@ const SCENARIOS = [
 			const ignored = cluster.logLines('is not for this wait');
 			const finals = (await sim.deliveries()).filter((d) => d.kind === 'final');
 			return `execution ${execution.id}: 3 songs, 3 POSTs; ${finals.length} final callbacks (${finals.map((d) => d.statusCode).join(',')}); late replay ${late.statusCode}; ${ignored.length} callback(s) for another wait ignored`;
+		},
+	},
+	{
+		title:
+			'7. Suspend with 12 items in one execution, the songs ending together: resumed once, by a worker, 12 songs, every final callback answered 200 at its first attempt, at most 2 GETs per song',
+		async run(ctx) {
+			const { sim, main } = ctx;
+			const COUNT = 12;
+			await sim.reset();
+			await sim.behaviour({ byStylePrompt: { [qwf.BATCH_STYLE]: { renderMs: 3000 } } });
+			const before = await main.executions.executions(qwf.IDS.batch);
+			const songs = Array.from({ length: COUNT }, (_, n) => ({ n }));
+			const res = await ctx.postWebhook(qwf.PATHS.batch, { songs });
+			assertEqual(
+				res.status,
+				200,
+				`POST ${ctx.webhookUrl(qwf.PATHS.batch)} (${res.text.slice(0, 200)})`,
+			);
+			const execution = await waitForFinishedExecution(main, qwf.IDS.batch, before, 90000);
+			assertEqual(execution.status, 'success', `execution status${executionError(execution)}`);
+			const starts = assertOnlyWorkersRan(ctx, execution.id, 2);
+			const items = nodeOutput(execution, 'DiffRhythm');
+			assertEqual(items.length, COUNT, 'items out of Generate and Wait');
+			const ids = items.map((item) => item.json.task_id);
+			assertEqual(new Set(ids).size, COUNT, `distinct songs (${ids.join(', ')})`);
+			assertEqual(
+				JSON.stringify(items.map((item) => item.pairedItem)),
+				JSON.stringify(songs.map((_, item) => ({ item }))),
+				'pairedItem of the items, in input order',
+			);
+			let bytes = 0;
+			for (const item of items)
+				bytes += (await assertSong(main, sim, item, item.json.task_id)).bytes;
+			const requests = await sim.requests();
+			assertEqual(requests.filter(isTaskPost).length, COUNT, 'POST /api/v1/task requests');
+			let finals = [];
+			await waitFor(
+				`${COUNT} final callbacks answered`,
+				async () => {
+					finals = (await sim.deliveries()).filter((d) => d.kind === 'final');
+					return finals.length >= COUNT;
+				},
+				{ timeoutMs: 20000, intervalMs: 250 },
+			);
+			assert(
+				finals.length === COUNT && finals.every((d) => d.attempt === 1 && d.statusCode === 200),
+				`final callbacks (attempt: answer): ${finals.map((d) => `${d.attempt}: ${d.statusCode ?? d.error}`).join(', ')}`,
+			);
+			const gets = requests.filter(
+				(r) => r.method === 'GET' && r.path.startsWith('/api/v1/task/'),
+			).length;
+			assert(
+				gets <= 2 * COUNT,
+				`GET /api/v1/task requests: ${gets}, expected at most ${2 * COUNT}`,
+			);
+			const slowest = Math.max(...finals.map((d) => d.ms));
+			return `execution ${execution.id} (worker starts ${JSON.stringify(starts)}): ${COUNT} songs, ${bytes} bytes, ${COUNT} POSTs, ${gets} GETs; ${COUNT} final callbacks answered 200, the slowest in ${slowest} ms`;
 		},
 	},
 ];
@@ -787,7 +858,14 @@ async function runQueue(version, { tarball, check: record, keep, log, scenarios 
 		await cluster.main.importWorkflows(
 			qwf.workflows({ triggerUrl: ctx.triggerUrl(cluster.webhook) }),
 		);
-		for (const id of [qwf.IDS.poll, qwf.IDS.suspend, qwf.IDS.callback, qwf.IDS.receive, qwf.IDS.loop])
+		for (const id of [
+			qwf.IDS.poll,
+			qwf.IDS.suspend,
+			qwf.IDS.callback,
+			qwf.IDS.receive,
+			qwf.IDS.loop,
+			qwf.IDS.batch,
+		])
 			await cluster.main.publish(id);
 		const t1 = Date.now();
 		await cluster.start([
@@ -795,6 +873,7 @@ async function runQueue(version, { tarball, check: record, keep, log, scenarios 
 			qwf.PATHS.suspend,
 			qwf.PATHS.callback,
 			qwf.PATHS.loop,
+			qwf.PATHS.batch,
 			qwf.receivePath(),
 		]);
 		await cluster.main.setupOwnerAndLogin();

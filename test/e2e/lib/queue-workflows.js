@@ -21,6 +21,7 @@ const IDS = {
 	callback: 'qWfGenCallback01',
 	receive: 'qWfTriggerRecv01',
 	loop: 'qWfLoopSuspend01',
+	batch: 'qWfBatchSuspend1',
 };
 
 const PATHS = {
@@ -28,10 +29,14 @@ const PATHS = {
 	suspend: 'queue-generate-suspend',
 	callback: 'queue-generate-callback',
 	loop: 'queue-loop-suspend',
+	batch: 'queue-batch-suspend',
 };
 
 /** Scenario 6's songs: one at a time through Loop Over Items, each waiting in Suspend mode. */
 const LOOP_STYLE = 'queue loop pop';
+
+/** Scenario 7's songs: all in one suspended execution (Webhook → Split Out → Generate and Wait). */
+const BATCH_STYLE = 'queue batch pop';
 
 const RECEIVE_EXAMPLE = path.join(ROOT, 'examples', 'piapi-trigger-receive.workflow.json');
 
@@ -114,7 +119,34 @@ function workflows({ triggerUrl }) {
 			stylePrompt: LOOP_STYLE,
 			nodeIds: '7a1e0c00-4444-4000-8000-00000000010',
 		}),
+		wf.workflow(IDS.batch, 'Queue: several items in one suspended execution', [
+			wf.webhookNode(
+				'7a1e0c00-5555-4000-8000-000000000001',
+				'Webhook',
+				PATHS.batch,
+				'7a1e0c00-5555-4000-8000-00000000000e',
+			),
+			wf.splitSongs('7a1e0c00-5555-4000-8000-000000000002'),
+			wf.diffRhythmNode('7a1e0c00-5555-4000-8000-000000000003', {
+				operation: 'generateAndWait',
+				taskType: 'txt2audio-base',
+				lyrics: wf.LYRICS,
+				stylePrompt: BATCH_STYLE,
+				downloadAudio: true,
+				binaryPropertyName: 'data',
+				options: { waitMode: 'suspend', maxWaitSeconds: 600 },
+			}),
+		]),
 	];
 }
 
-module.exports = { IDS, LOOP_STYLE, PATHS, RECEIVE_EXAMPLE, receivePath, receiveWorkflow, workflows };
+module.exports = {
+	BATCH_STYLE,
+	IDS,
+	LOOP_STYLE,
+	PATHS,
+	RECEIVE_EXAMPLE,
+	receivePath,
+	receiveWorkflow,
+	workflows,
+};
