@@ -5,4 +5,7 @@ module.exports = {
 	testMatch: ['**/*.test.ts', '**/*.test.js'],
 	transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'test/tsconfig.json' }] },
 	testTimeout: 60000,
+	// The harness's temporary n8n user folders go into one folder per run, removed at the end.
+	globalSetup: '<rootDir>/test/harness/jest-setup.js',
+	globalTeardown: '<rootDir>/test/harness/jest-teardown.js',
 };

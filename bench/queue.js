@@ -16,7 +16,9 @@
  *                       [--variants poll,suspend,batch]
  *
  * `--variants` runs only the named variants; `--deliveries 0` skips the trigger measurement.
- * `--keep` keeps the run's folder (every process's log, the simulator's) instead of removing it.
+ * `--keep` keeps the run's folder (every process's log, the simulator's, and per variant the
+ * simulator's request and delivery logs as JSON) instead of removing it; BENCH_N8N_LOG_LEVEL=debug
+ * makes the n8n processes log at debug level.
  *
  * Wall time = from the first webhook request to the last execution's `stoppedAt` in Postgres.
  * Worker-seconds = the sum, over the Bull jobs of the variant's executions, of the time between
@@ -296,7 +298,10 @@ async function main() {
 			workers,
 			concurrency: 1,
 			// Every log line with n8n's own timestamp: the workers' job lines are the measurement.
-			extraEnv: { N8N_LOG_FORMAT: 'json', N8N_LOG_LEVEL: process.env.BENCH_N8N_LOG_LEVEL ?? 'info' },
+			extraEnv: {
+				N8N_LOG_FORMAT: 'json',
+				N8N_LOG_LEVEL: process.env.BENCH_N8N_LOG_LEVEL ?? 'info',
+			},
 		});
 		started.cluster = cluster;
 		const picked = arg('variants', '').split(',').filter(Boolean);

@@ -14,8 +14,13 @@ const os = require('os');
 const path = require('path');
 
 // n8n-core reads its settings from these at load time; never touch the user's own ~/.n8n.
-const userFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'piapi-n8n-'));
+// Under jest, inside the run's own temporary folder (see jest-setup.js); elsewhere (the demo) it is
+// removed when the process ends ('exit' runs synchronous work only).
+const userFolder = fs.mkdtempSync(
+	path.join(process.env.PIAPI_HARNESS_TMP ?? os.tmpdir(), 'piapi-n8n-'),
+);
 process.env.N8N_USER_FOLDER ??= userFolder;
+process.on('exit', () => fs.rmSync(userFolder, { recursive: true, force: true }));
 process.env.N8N_ENCRYPTION_KEY ??= 'piapi-diffrhythm-test-key';
 
 require('reflect-metadata');
