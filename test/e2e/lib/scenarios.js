@@ -668,6 +668,13 @@ async function runVersion(version, { tarball, check: record, keep, log }) {
 			assertEqual(res.status, 200, `POST /webhook/${wf.PATHS.loop} (${res.text.slice(0, 200)})`);
 			// While the second song waits, replay the first song's final callback (PiAPI repeats late too).
 			const first = await secondSongCreated(sim);
+			// The second task exists a moment before n8n has parked the execution again; a call in
+			// between gets n8n's 409 "running already".
+			await waitFor(
+				'the execution to wait for the second song',
+				async () => (await newExecutions(n8n, wf.IDS.loop, before)).some((row) => row.status === 'waiting'),
+				{ timeoutMs: 10000, intervalMs: 50 },
+			);
 			const late = await sim.deliver({ taskId: first.task_id, status: 'completed' });
 			assertEqual(late.statusCode, 200, `answer to the first song's late replay during the second wait (${late.body})`);
 			const execution = await waitForFinishedExecution(n8n, wf.IDS.loop, before, 60000);
