@@ -46,13 +46,10 @@ const trigger = require('./trigger');
 
 const { FINAL, dbTime } = realN8n;
 
-const BATCH = { id: 'benchWfQueueBatch', path: 'bench-queue-batch' };
-
-/** The three variants: the queue suite's Poll and Suspend workflows, and one with Split Out. */
+/** The three variants: the queue suite's Poll, Suspend and several-items (Split Out) workflows. */
 function variants() {
 	const suite = qwf.workflows({ triggerUrl: '' });
 	const pick = (id) => suite.find((w) => w.id === id);
-	const ids = 'b7e0c000-5555-4000-8000-0000000000';
 	return [
 		{ name: 'poll', id: qwf.IDS.poll, path: qwf.PATHS.poll, definition: pick(qwf.IDS.poll) },
 		{
@@ -63,22 +60,10 @@ function variants() {
 		},
 		{
 			name: 'batch',
-			id: BATCH.id,
-			path: BATCH.path,
+			id: qwf.IDS.batch,
+			path: qwf.PATHS.batch,
 			batch: true,
-			definition: wf.workflow(BATCH.id, 'Bench: queue, one suspended execution for all songs', [
-				wf.webhookNode(`${ids}01`, 'Webhook', BATCH.path, `${ids}0a`),
-				wf.splitSongs(`${ids}02`),
-				wf.diffRhythmNode(`${ids}03`, {
-					operation: 'generateAndWait',
-					taskType: 'txt2audio-base',
-					lyrics: wf.LYRICS,
-					stylePrompt: '={{ $json.style }}',
-					downloadAudio: true,
-					binaryPropertyName: 'data',
-					options: { waitMode: 'suspend', maxWaitSeconds: 900 },
-				}),
-			]),
+			definition: pick(qwf.IDS.batch),
 		},
 	];
 }

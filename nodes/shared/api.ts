@@ -5,8 +5,8 @@ import type { CreateTaskBody, PiApiTask } from './interfaces';
 import { isTaskId } from './task';
 import { piApiRequest, type PiApiContext } from './transport';
 
-/** Shown where a task id is refused; Get Task names its field the same way. */
-export const TASK_ID_RULE =
+/** Shown where a task id is refused, under Get Task's field name. */
+const TASK_ID_RULE =
 	'must be a PiAPI task id such as 3c1e8a96-0b66-4d8b-91ed-2b7cfc914869 (letters, digits and -_.~: only)';
 
 function checkTask(
@@ -53,12 +53,13 @@ export async function createTask(
 }
 
 /**
- * `GET /api/v1/task/{id}`: free, retried on transient failures. Every caller's id (a field, a
- * webhook body, a create answer) is checked here, so none can point the key at another path.
+ * `GET /api/v1/task/{id}`: free, retried on transient failures. Every caller's id (a field as an
+ * expression gave it, a webhook body, a create answer) is checked here, before anything is sent,
+ * so none can point the key at another path.
  */
 export async function fetchTask(
 	this: PiApiContext,
-	taskId: string,
+	taskId: unknown,
 	itemIndex?: number,
 ): Promise<PiApiTask> {
 	if (!isTaskId(taskId)) throw inputError(this.getNode(), 'Task ID', TASK_ID_RULE, itemIndex ?? 0);

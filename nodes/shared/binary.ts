@@ -132,6 +132,8 @@ function megabytes(bytes: number): string {
 	return `${Math.round((bytes / 1048576) * 10) / 10} MB`;
 }
 
+const tooLarge = (maxBytes: number) => `more than Max Audio Size (${megabytes(maxBytes)})`;
+
 /** The error every failed download ends in: the task id and the audio URL, both, always. */
 function downloadError(
 	context: IExecuteFunctions | IWebhookFunctions,
@@ -254,11 +256,7 @@ async function store(
 	const declared = Number(response.headers['content-length']);
 	if (Number.isFinite(declared) && declared > maxBytes) {
 		response.body.destroy();
-		throw downloadError(
-			this,
-			request,
-			`${megabytes(declared)}, more than Max Audio Size (${megabytes(maxBytes)})`,
-		);
+		throw downloadError(this, request, `${megabytes(declared)}, ${tooLarge(maxBytes)}`);
 	}
 	const { head, rest } = await peek(response.body, SNIFF_BYTES);
 	const total = Buffer.isBuffer(rest) ? rest.length : Math.max(head.length, declared || 0);
@@ -268,7 +266,7 @@ async function store(
 		throw downloadError(this, request, verdict.problem);
 	}
 	if (Buffer.isBuffer(rest) && rest.length > maxBytes) {
-		throw downloadError(this, request, `more than Max Audio Size (${megabytes(maxBytes)})`);
+		throw downloadError(this, request, tooLarge(maxBytes));
 	}
 	const body = Buffer.isBuffer(rest) ? rest : bounded(rest, maxBytes, deadline);
 	try {
@@ -280,7 +278,7 @@ async function store(
 	} catch (error) {
 		const reason =
 			error instanceof TooLarge
-				? `more than Max Audio Size (${megabytes(maxBytes)})`
+				? tooLarge(maxBytes)
 				: error instanceof TooSlow || deadline.aborted
 					? tooSlow()
 					: `the transfer broke off: ${(error as Error).message}`;

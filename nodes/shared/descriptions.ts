@@ -52,7 +52,7 @@ export const maxAudioSizeOption: INodeProperties = {
 	displayName: 'Max Audio Size (MB)',
 	name: 'maxAudioSizeMb',
 	type: 'number',
-	typeOptions: { minValue: 1, maxValue: 2048 },
+	typeOptions: { minValue: MAX_AUDIO_SIZE_MB.min, maxValue: MAX_AUDIO_SIZE_MB.max },
 	default: 200, // MAX_AUDIO_SIZE_MB.default; the lint wants a literal
 	description:
 		'Largest song file to download; a larger one fails with the task ID and the audio URL. A Full song as WAV is about 50 MB.',

@@ -5,7 +5,7 @@ import { WAIT_DEFAULTS } from '../../shared/constants';
 import { downloadOn, maxAudioSizeOption, type OutputOptions } from '../../shared/descriptions';
 import { attachTask, taskFailedError } from '../../shared/errors';
 import type { PiApiTask } from '../../shared/interfaces';
-import { choiceOption, numberOption, optionOf } from '../../shared/options';
+import { choiceOption, numberOption, optionOf, type NumberRule } from '../../shared/options';
 import { taskToItem } from '../../shared/output';
 import { mapWithConcurrency } from '../../shared/sleep';
 import { statusPhase } from '../../shared/task';
@@ -14,6 +14,13 @@ import { strategyFor, type WaitMode, type WaitOptions, type WaitResult } from '.
 import { audioInToolResultOption, songFields } from './common.descriptions';
 import { buildCreateTaskBody, createAll, prepareAll } from './submit';
 import { asNodeError, isError, type Step } from './types';
+
+/** The number options' ranges: the editor's fields and the run-time check use the same ones. */
+const RULES = {
+	concurrency: { min: 1, max: 20, integer: true, default: WAIT_DEFAULTS.concurrency },
+	maxWaitSeconds: { min: 1, max: 7200, default: WAIT_DEFAULTS.maxWaitSeconds },
+	pollIntervalSeconds: { min: 0, max: 300, default: 0 },
+} satisfies Record<string, NumberRule>;
 
 const properties: INodeProperties[] = [
 	...songFields,
@@ -30,7 +37,7 @@ const properties: INodeProperties[] = [
 				displayName: 'Concurrency',
 				name: 'concurrency',
 				type: 'number',
-				typeOptions: { minValue: 1, maxValue: 20 },
+				typeOptions: { minValue: RULES.concurrency.min, maxValue: RULES.concurrency.max },
 				default: 5, // WAIT_DEFAULTS.concurrency; the lint wants a literal
 				description:
 					'How many requests to PiAPI run at once when several items are submitted and checked together',
@@ -40,7 +47,7 @@ const properties: INodeProperties[] = [
 				displayName: 'Max Wait (Seconds)',
 				name: 'maxWaitSeconds',
 				type: 'number',
-				typeOptions: { minValue: 1, maxValue: 7200 },
+				typeOptions: { minValue: RULES.maxWaitSeconds.min, maxValue: RULES.maxWaitSeconds.max },
 				default: 600, // WAIT_DEFAULTS.maxWaitSeconds; the lint wants a literal
 				description:
 					'How long to wait for the songs. When it runs out the node fails with the task ID (in Suspend mode: outputs the input with diffRhythmPending.taskId), and the task can be fetched later with Get Task.',
@@ -50,7 +57,10 @@ const properties: INodeProperties[] = [
 				displayOptions: { hide: { waitMode: ['suspend'] } },
 				name: 'pollIntervalSeconds',
 				type: 'number',
-				typeOptions: { minValue: 0, maxValue: 300 },
+				typeOptions: {
+					minValue: RULES.pollIntervalSeconds.min,
+					maxValue: RULES.pollIntervalSeconds.max,
+				},
 				default: 0,
 				description:
 					'Seconds between status checks. 0 is adaptive: checks start 2 s apart and back off to 15 s; once a song has finished, the next ones are checked when they should be done.',
@@ -106,21 +116,21 @@ export function readWaitOptions(this: IExecuteFunctions): WaitOptions {
 			node,
 			'Max Wait (Seconds)',
 			optionOf(options, 'maxWaitSeconds'),
-			{ min: 1, max: 7200, default: WAIT_DEFAULTS.maxWaitSeconds },
+			RULES.maxWaitSeconds,
 			0,
 		),
 		pollIntervalSeconds: numberOption(
 			node,
 			'Poll Interval (Seconds)',
 			optionOf(options, 'pollIntervalSeconds'),
-			{ min: 0, max: 300, default: 0 },
+			RULES.pollIntervalSeconds,
 			0,
 		),
 		concurrency: numberOption(
 			node,
 			'Concurrency',
 			optionOf(options, 'concurrency'),
-			{ min: 1, max: 20, integer: true, default: WAIT_DEFAULTS.concurrency },
+			RULES.concurrency,
 			0,
 		),
 	};

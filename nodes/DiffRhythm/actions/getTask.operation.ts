@@ -1,13 +1,10 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { fetchTask, TASK_ID_RULE } from '../../shared/api';
+import { fetchTask } from '../../shared/api';
 import { downloadOff, maxAudioSizeOption } from '../../shared/descriptions';
-import { inputError } from '../../shared/errors';
 import { taskToItem } from '../../shared/output';
-import { isTaskId } from '../../shared/task';
 import { itemOutputOptions } from '../tool';
-import { FIELD_LABELS } from '../validation';
 import { audioInToolResultOption } from './common.descriptions';
 import { asNodeError, type Step } from './types';
 
@@ -44,12 +41,13 @@ export async function execute(
 	for (const itemIndex of itemIndexes) {
 		try {
 			const raw = this.getNodeParameter('taskId', itemIndex, '');
-			const taskId = typeof raw === 'string' ? raw.trim() : raw;
-			if (!isTaskId(taskId)) {
-				throw inputError(this.getNode(), FIELD_LABELS.taskId, TASK_ID_RULE, itemIndex);
-			}
 			const output = itemOutputOptions(this, itemIndex, false);
-			const task = await fetchTask.call(this, taskId, itemIndex);
+			// fetchTask refuses anything that is not a task id (a number, `..`, a path) unsent.
+			const task = await fetchTask.call(
+				this,
+				typeof raw === 'string' ? raw.trim() : raw,
+				itemIndex,
+			);
 			const value = await taskToItem.call(this, task, itemIndex, output);
 			steps.push({ itemIndex, value });
 		} catch (error) {

@@ -61,9 +61,12 @@ interface Reader {
 	arrived: number;
 }
 
+/** The key of one task of one execution's wait, in `finished` and `reading`. */
+const keyOf = (reader: Reader, id: string) => `${reader.executionId}:${id}`;
+
 /** A task of the wait, from memory when this process has seen it finished, else from PiAPI. */
 async function readTask(this: IWebhookFunctions, reader: Reader, id: string): Promise<PiApiTask> {
-	const key = `${reader.executionId}:${id}`;
+	const key = keyOf(reader, id);
 	const remembered = finished.get(key);
 	if (remembered) return remembered;
 	const current = reading.get(key);
@@ -93,16 +96,14 @@ async function readWait(
 	tasks: Map<string, PiApiTask>,
 ): Promise<{ open?: string }> {
 	for (const id of waited) {
-		const remembered = tasks.has(id) ? undefined : finished.get(`${reader.executionId}:${id}`);
+		const remembered = tasks.has(id) ? undefined : finished.get(keyOf(reader, id));
 		if (remembered) tasks.set(id, remembered);
 	}
 	const unread = waited.filter((id) => !tasks.has(id)).reverse();
 	let size = 1;
 	for (let start = 0; start < unread.length; start += size, size = WAIT_DEFAULTS.concurrency) {
 		const batch = unread.slice(start, start + size);
-		const read = await mapWithConcurrency(batch, batch.length, async (id) =>
-			readTask.call(this, reader, id),
-		);
+		const read = await Promise.all(batch.map(async (id) => readTask.call(this, reader, id)));
 		read.forEach((task, index) => tasks.set(batch[index], task));
 		const open = batch.find((id) => !hasEnded(tasks.get(id)));
 		if (open !== undefined) return { open };
@@ -203,7 +204,7 @@ export async function resumeWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 		return received();
 	}
 
-	if (!resumed.claim(`${String(this.getExecutionId())}:${waited.join(',')}`)) {
+	if (!resumed.claim(keyOf(reader, waited.join(',')))) {
 		this.logger.info(`DiffRhythm: task ${taskId}: this wait is already resuming; ignored`);
 		return received();
 	}

@@ -753,7 +753,7 @@ const SCENARIOS = [
 			await sim.reset();
 			await sim.behaviour({ byStylePrompt: { [qwf.BATCH_STYLE]: { renderMs: 3000 } } });
 			const before = await main.executions.executions(qwf.IDS.batch);
-			const songs = Array.from({ length: COUNT }, (_, n) => ({ n }));
+			const songs = Array.from({ length: COUNT }, (_, n) => ({ style: qwf.BATCH_STYLE, n }));
 			const res = await ctx.postWebhook(qwf.PATHS.batch, { songs });
 			assertEqual(
 				res.status,

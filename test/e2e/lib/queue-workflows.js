@@ -35,7 +35,11 @@ const PATHS = {
 /** Scenario 6's songs: one at a time through Loop Over Items, each waiting in Suspend mode. */
 const LOOP_STYLE = 'queue loop pop';
 
-/** Scenario 7's songs: all in one suspended execution (Webhook → Split Out → Generate and Wait). */
+/**
+ * Scenario 7's songs: all in one suspended execution (Webhook → Split Out → Generate and Wait),
+ * each song's style prompt from its entry (`{"songs": [{"style": "..."}, …]}`; the queue benchmark
+ * runs the same workflow).
+ */
 const BATCH_STYLE = 'queue batch pop';
 
 const RECEIVE_EXAMPLE = path.join(ROOT, 'examples', 'piapi-trigger-receive.workflow.json');
@@ -131,7 +135,7 @@ function workflows({ triggerUrl }) {
 				operation: 'generateAndWait',
 				taskType: 'txt2audio-base',
 				lyrics: wf.LYRICS,
-				stylePrompt: BATCH_STYLE,
+				stylePrompt: '={{ $json.style }}',
 				downloadAudio: true,
 				binaryPropertyName: 'data',
 				options: { waitMode: 'suspend', maxWaitSeconds: 600 },
