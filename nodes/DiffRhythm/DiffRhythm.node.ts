@@ -8,8 +8,8 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { CREDENTIAL_TYPE } from '../shared/constants';
-import { unregisteredWebhookMethods } from '../shared/webhookMethods';
+import { CREDENTIAL_TYPE } from '../shared/utils/constants';
+import { unregisteredWebhookMethods } from '../shared/webhook/methods';
 import * as generate from './actions/generate.operation';
 import * as generateAndWait from './actions/generateAndWait.operation';
 import * as getTask from './actions/getTask.operation';
@@ -35,6 +35,8 @@ export class DiffRhythm implements INodeType {
 			'={{ $parameter["operation"] === "generate" ? "Generate" : $parameter["operation"] === "getTask" ? "Get Task" : "Generate and Wait" }}',
 		description: "Make songs from lyrics and a style with PiAPI's DiffRhythm",
 		defaults: { name: 'DiffRhythm' },
+		// Given here, n8n opens the link as it is (from the codex it appends tracking parameters).
+		documentationUrl: 'https://www.npmjs.com/package/n8n-nodes-piapi-diffrhythm#operations',
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],

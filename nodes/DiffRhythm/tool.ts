@@ -1,10 +1,10 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
-import { readOutputOptions, type OutputOptions } from '../shared/descriptions';
-import type { NodeError } from '../shared/errors';
-import { booleanOption, optionOf } from '../shared/options';
-import { statusPhase } from '../shared/task';
+import { readOutputOptions, type OutputOptions } from '../shared/parameters/descriptions';
+import type { NodeError } from '../shared/model/step';
+import { booleanOption, optionOf } from '../shared/parameters/options';
+import { statusPhase } from '../shared/model/task';
 
 /**
  * The node as an AI Agent tool. n8n turns any `usableAsTool` node into a `<name>Tool` node type.

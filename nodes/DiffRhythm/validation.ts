@@ -1,14 +1,15 @@
 import { z } from 'zod';
 
-import { extensionOf } from '../shared/audio';
-import { describeValue } from '../shared/options';
+import { extensionOf } from '../shared/model/audio';
+import { describeValue } from '../shared/parameters/options';
 import { normaliseTimestamp } from './lyrics/lrc';
 import { timePlainLyrics } from './lyrics/timing';
 import {
 	REFERENCE_AUDIO_FORMATS,
 	TASK_TYPE_SECONDS,
 	type DiffRhythmTaskType,
-} from '../shared/constants';
+} from '../shared/utils/constants';
+import { isHttpUrl } from '../shared/utils/url';
 
 /** Display names of the node's fields, so that errors name what the user sees. */
 export const FIELD_LABELS = {
@@ -151,15 +152,6 @@ export function prepareLyrics(
 	return checkLyrics(timed.kind === 'timed' ? timed.lyrics.lrc : lyrics, taskType);
 }
 
-function isHttpUrl(value: string): boolean {
-	try {
-		const url = new URL(value);
-		return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
-	} catch {
-		return false;
-	}
-}
-
 /**
  * A text field, as n8n hands it over: an expression may have produced a number, an object or
  * nothing, and each gets its own message (an empty field is `''`, which is fine).
@@ -251,8 +243,6 @@ export const generateInputSchema = z
 			});
 		}
 	});
-
-export type GenerateInput = z.infer<typeof generateInputSchema>;
 
 /** The first problem, as `[field, message]`, and how many more there are. */
 export function firstIssue(error: z.ZodError): { field: FieldName; message: string; more: number } {

@@ -6,8 +6,8 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { CREDENTIAL_TYPE } from '../shared/constants';
-import { unregisteredWebhookMethods } from '../shared/webhookMethods';
+import { CREDENTIAL_TYPE } from '../shared/utils/constants';
+import { unregisteredWebhookMethods } from '../shared/webhook/methods';
 import { properties, triggerPanel } from './description';
 import { handleWebhook } from './webhook';
 
@@ -26,6 +26,9 @@ export class PiApiTrigger implements INodeType {
 		description:
 			'Starts the workflow when PiAPI reports on a task, such as a finished DiffRhythm song',
 		defaults: { name: 'PiAPI Trigger' },
+		// Given here, n8n opens the link as it is; from the codex alone it appends `?utm_source=…`
+		// after the anchor, which then lands at the top of the page.
+		documentationUrl: 'https://www.npmjs.com/package/n8n-nodes-piapi-diffrhythm#piapi-trigger',
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: CREDENTIAL_TYPE, required: true }],

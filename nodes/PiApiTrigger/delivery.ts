@@ -1,7 +1,7 @@
 import type { IWebhookFunctions } from 'n8n-workflow';
 
-import { statusPhase } from '../shared/task';
-import { readWebhookCall, type WebhookClaim } from '../shared/webhook';
+import { statusPhase } from '../shared/model/task';
+import { readWebhookCall, type WebhookClaim } from '../shared/webhook/answers';
 import type { TriggerEvent } from './description';
 
 /** A webhook call as PiAPI sends it (`{ timestamp, data }`), checked but not yet trusted. */

@@ -1,6 +1,6 @@
 import type { INodeProperties, TriggerPanelDefinition } from 'n8n-workflow';
 
-import { downloadOn, maxAudioSizeOption } from '../shared/descriptions';
+import { downloadOn, maxAudioSizeOption } from '../shared/parameters/descriptions';
 
 /** What a PiAPI webhook announces, as the trigger names it: the task's status, phase-normalised. */
 export type TriggerEvent = 'completed' | 'failed' | 'processing';
@@ -26,8 +26,12 @@ export const DEFAULT_OPTIONS: TriggerOptions = {
 	onUnconfirmed: 'ignore',
 };
 
-const CALLBACK_HINT =
-	"Put this node's <b>Production URL</b> into the <b>Callback URL</b> option of DiffRhythm's Generate operation; " +
+// One notice, in the parameters: n8n also shows a trigger panel's `activationHint`, which made the
+// same text appear twice. n8n opens Webhook URLs on the Test URL for every community trigger (only
+// its own nodes can open on Production), so the notice says which tab to switch to.
+const CALLBACK_NOTICE =
+	"Webhook URLs opens on the <b>Test URL</b>, which answers only while 'Listen for test event' runs. " +
+	"For real songs, switch it to <b>Production URL</b> and put that URL into the <b>Callback URL</b> option of DiffRhythm's Generate operation; " +
 	"PiAPI then calls it when the song's status changes. PiAPI calls from the internet, so this n8n must be " +
 	'reachable at a public address (set WEBHOOK_URL); localhost or a private network will not work.';
 
@@ -44,12 +48,11 @@ export const triggerPanel: TriggerPanelDefinition = {
 			'Callback URL of a song. <br /><br /><b>Your workflow is published</b>: every call PiAPI makes to the ' +
 			'<b>Production URL</b> starts an execution, listed under Executions.',
 	},
-	activationHint: CALLBACK_HINT,
 };
 
 export const properties: INodeProperties[] = [
 	{
-		displayName: `${CALLBACK_HINT} Test and production URLs differ: only the production URL works once the workflow is published.`,
+		displayName: CALLBACK_NOTICE,
 		name: 'callbackNotice',
 		type: 'notice',
 		default: '',

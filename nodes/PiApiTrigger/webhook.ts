@@ -7,15 +7,20 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
-import { fetchTask } from '../shared/api';
-import { CREDENTIAL_TYPE, DIFFRHYTHM_MODEL } from '../shared/constants';
-import { attachTask } from '../shared/errors';
-import type { PiApiTask } from '../shared/interfaces';
-import { RecentKeys } from '../shared/memory';
-import { webhookTaskItem } from '../shared/output';
-import { credentialRedactor, redactDeep } from '../shared/redact';
-import { secretsMatch } from '../shared/secret';
-import { acknowledgeCall, cannotConfirm, received, refuseCall as refuse } from '../shared/webhook';
+import { fetchTask } from '../shared/transport/api';
+import { CREDENTIAL_TYPE, DIFFRHYTHM_MODEL } from '../shared/utils/constants';
+import { attachTask } from '../shared/transport/errors';
+import type { PiApiTask } from '../shared/model/piapi';
+import { processMemory, RecentKeys } from '../shared/utils/memory';
+import { webhookTaskItem } from '../shared/output/items';
+import { credentialRedactor, redactDeep } from '../shared/utils/redact';
+import { secretsMatch } from '../shared/utils/secret';
+import {
+	acknowledgeCall,
+	cannotConfirm,
+	received,
+	refuseCall as refuse,
+} from '../shared/webhook/answers';
 import { eventOf, readDelivery, type Delivery } from './delivery';
 import {
 	DEFAULT_EVENTS,
@@ -28,7 +33,7 @@ import {
  * Task events this process has started a workflow for lately, per trigger node. PiAPI repeats
  * deliveries; without this, each repeat would start another execution with the same song.
  */
-const delivered = new RecentKeys(3_600_000, 10_000);
+const delivered = processMemory('trigger.delivered', new RecentKeys(3_600_000, 10_000));
 
 function isDiffRhythm(model: unknown): boolean {
 	return typeof model === 'string' && model.trim().toLowerCase() === DIFFRHYTHM_MODEL.toLowerCase();

@@ -29,8 +29,8 @@ const sim = useSimulator({ pendingMs: 50, renderMs: 400, audioSeconds: 2 });
 // Modules of the built package, as the engine loads them (so a spy reaches the node's calls).
 /* eslint-disable @typescript-eslint/no-require-imports */
 const schedule = require('../../dist/nodes/DiffRhythm/wait/schedule');
-const taskModule = require('../../dist/nodes/shared/task');
-const constants = require('../../dist/nodes/shared/constants');
+const taskModule = require('../../dist/nodes/shared/model/task');
+const constants = require('../../dist/nodes/shared/utils/constants');
 const core = require('n8n-core');
 /* eslint-enable @typescript-eslint/no-require-imports */
 

@@ -4,7 +4,7 @@ import {
 	inspectDownload,
 	MIN_SONG_BYTES,
 	sniffAudio,
-} from '../../nodes/shared/audio';
+} from '../../nodes/shared/model/audio';
 import { wavBuffer } from '../simulator';
 
 const bytes = (...parts: Array<string | number[]>) =>

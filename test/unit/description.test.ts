@@ -3,7 +3,7 @@ import type { INodeProperties } from 'n8n-workflow';
 import { PiApiApi } from '../../credentials/PiApiApi.credentials';
 import { DiffRhythm } from '../../nodes/DiffRhythm/DiffRhythm.node';
 import { operations } from '../../nodes/DiffRhythm/actions/router';
-import { WAIT_DEFAULTS } from '../../nodes/shared/constants';
+import { WAIT_DEFAULTS } from '../../nodes/shared/utils/constants';
 import { subtitleOf } from './subtitle';
 
 const { description } = new DiffRhythm();
@@ -24,6 +24,27 @@ describe('DiffRhythm node description', () => {
 		expect(offered.sort()).toEqual(Object.keys(operations).sort());
 		for (const o of operation.options as Array<{ action?: string }>) expect(o.action).toBeTruthy();
 		expect(operation.default).toBe('generateAndWait');
+	});
+
+	it("lists Generate and Wait's options by importance, not by name", () => {
+		const names = (field('generateAndWait', 'options')?.options as INodeProperties[]).map(
+			(o) => o.name,
+		);
+		expect(names).toEqual([
+			'waitMode',
+			'maxWaitSeconds',
+			'pollIntervalSeconds',
+			'concurrency',
+			'maxAudioSizeMb',
+			'audioInToolResult',
+		]);
+	});
+
+	it('links its docs without anchors n8n would break', () => {
+		// n8n opens a node's own documentationUrl as it is; the codex URL gets `?utm_…` appended.
+		expect(description.documentationUrl).toMatch(
+			/^https:\/\/www\.npmjs\.com\/package\/n8n-nodes-piapi-diffrhythm#[a-z-]+$/,
+		);
 	});
 
 	it('is usable as an AI tool and needs the PiAPI credential', () => {

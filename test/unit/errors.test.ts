@@ -1,7 +1,7 @@
 import type { INode } from 'n8n-workflow';
 
-import { apiError, attachTask, taskFieldsOf, type RequestFacts } from '../../nodes/shared/errors';
-import { redactor } from '../../nodes/shared/redact';
+import { apiError, attachTask, taskFieldsOf, type RequestFacts } from '../../nodes/shared/transport/errors';
+import { redactor } from '../../nodes/shared/utils/redact';
 
 const node: INode = {
 	id: '1',

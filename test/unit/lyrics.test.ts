@@ -13,7 +13,7 @@ import {
 	generateInputSchema,
 	prepareLyrics,
 } from '../../nodes/DiffRhythm/validation';
-import type { DiffRhythmTaskType } from '../../nodes/shared/constants';
+import type { DiffRhythmTaskType } from '../../nodes/shared/utils/constants';
 
 function timed(text: string, taskType: DiffRhythmTaskType = 'txt2audio-base'): TimedLyrics {
 	const result = timePlainLyrics(text, taskType);

@@ -1,4 +1,14 @@
-import { RecentKeys, RecentValues } from '../../nodes/shared/memory';
+import {
+	clearProcessMemories,
+	processMemory,
+	processMemoryNames,
+	RecentKeys,
+	RecentValues,
+} from '../../nodes/shared/utils/memory';
+// Loading both nodes creates every memory the package has.
+import '../../nodes/DiffRhythm/DiffRhythm.node';
+import '../../nodes/PiApiTrigger/PiApiTrigger.node';
+import { renderHistory } from '../../nodes/DiffRhythm/wait/schedule';
 
 describe('RecentValues', () => {
 	afterEach(() => jest.useRealTimers());
@@ -44,5 +54,33 @@ describe('RecentKeys', () => {
 		expect(keys.claim('task:completed')).toBe(false);
 		keys.release('task:completed');
 		expect(keys.claim('task:completed')).toBe(true);
+	});
+});
+
+describe('process memories', () => {
+	it('are all in the index, and clearProcessMemories empties them', () => {
+		expect(processMemoryNames().sort()).toEqual([
+			'poll.renderHistory',
+			'resume.finished',
+			'resume.reading',
+			'resume.resumed',
+			'trigger.delivered',
+		]);
+		const task = {
+			task_id: 't',
+			model: 'Qubico/diffrhythm',
+			task_type: 'txt2audio-base',
+			status: 'completed',
+			meta: { started_at: '2026-01-01T00:00:00Z', ended_at: '2026-01-01T00:00:30Z' },
+		};
+		renderHistory.record(task);
+		expect(renderHistory.expected(task)?.typicalMs).toBe(30_000);
+		clearProcessMemories();
+		expect(renderHistory.expected(task)).toBeUndefined();
+	});
+
+	it('refuses a second memory under a name already taken', () => {
+		processMemory('test.once', new Map());
+		expect(() => processMemory('test.once', new Map())).toThrow(/registered twice/);
 	});
 });

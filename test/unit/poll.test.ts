@@ -1,9 +1,9 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { pollStrategy } from '../../nodes/DiffRhythm/wait/poll';
-import { fetchTask } from '../../nodes/shared/api';
-import { POLL, SLEEP_SLICE_MS } from '../../nodes/shared/constants';
-import type { PiApiTask } from '../../nodes/shared/interfaces';
+import { fetchTask } from '../../nodes/shared/transport/api';
+import { POLL, SLEEP_SLICE_MS } from '../../nodes/shared/utils/constants';
+import type { PiApiTask } from '../../nodes/shared/model/piapi';
 import {
 	backoffDelayMs,
 	budgetAllowsAt,
@@ -19,8 +19,8 @@ import {
 } from '../../nodes/DiffRhythm/wait/schedule';
 
 // The poll loop below reads tasks through this mock, on jest's fake clock.
-jest.mock('../../nodes/shared/api', () => ({
-	...jest.requireActual('../../nodes/shared/api'),
+jest.mock('../../nodes/shared/transport/api', () => ({
+	...jest.requireActual('../../nodes/shared/transport/api'),
 	fetchTask: jest.fn(),
 }));
 

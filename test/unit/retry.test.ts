@@ -1,4 +1,4 @@
-import { RETRY } from '../../nodes/shared/constants';
+import { RETRY } from '../../nodes/shared/utils/constants';
 import {
 	isRetryable,
 	parseRetryAfter,

@@ -1,7 +1,7 @@
 import { createHmac } from 'crypto';
 
-import { derivedSecret, secretsMatch } from '../../nodes/shared/secret';
-import { parseWebhookBody } from '../../nodes/shared/webhook';
+import { derivedSecret, secretsMatch } from '../../nodes/shared/utils/secret';
+import { parseWebhookBody } from '../../nodes/shared/webhook/answers';
 
 describe('secretsMatch', () => {
 	it('accepts only the exact secret', () => {

@@ -1,5 +1,5 @@
-import type { PiApiTask } from '../../nodes/shared/interfaces';
-import { audioUrlOf, statusPhase, toOutputJson } from '../../nodes/shared/task';
+import type { PiApiTask } from '../../nodes/shared/model/piapi';
+import { audioUrlOf, statusPhase, toOutputJson } from '../../nodes/shared/model/task';
 
 function task(overrides: Partial<PiApiTask>): PiApiTask {
 	return { task_id: 't-1', status: 'completed', ...overrides };

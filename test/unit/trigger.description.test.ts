@@ -44,8 +44,14 @@ describe('PiAPI Trigger description', () => {
 		const panel = JSON.stringify(description.triggerPanel);
 		expect(panel).toContain('Callback URL');
 		expect(panel).toContain('Production URL');
-		expect(panel).toMatch(/public/);
-		expect(String(field('callbackNotice')?.displayName)).toMatch(/Production URL.*Callback URL/);
+		const notice = String(field('callbackNotice')?.displayName);
+		expect(notice).toMatch(/Production URL.*Callback URL/);
+		expect(notice).toMatch(/public address/);
+		// n8n opens Webhook URLs on the Test URL: the notice says to switch.
+		expect(notice).toMatch(/opens on the <b>Test URL<\/b>.*switch it to <b>Production URL<\/b>/);
+		// Shown once: not again as the panel's activation hint.
+		expect(panel).not.toContain('reachable at a public address');
+		expect(description.triggerPanel).not.toHaveProperty('activationHint');
 	});
 
 	it('has the documented parameters and defaults, equal to the code’s fallbacks', () => {

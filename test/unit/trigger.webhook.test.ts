@@ -6,7 +6,7 @@
  */
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
-import type { PiApiTask } from '../../nodes/shared/interfaces';
+import type { PiApiTask } from '../../nodes/shared/model/piapi';
 import { PiApiTrigger } from '../../nodes/PiApiTrigger/PiApiTrigger.node';
 
 const API_KEY = 'sk-unit-8c1d44e0f2';

@@ -1,14 +1,14 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { WAIT_DEFAULTS } from '../../shared/constants';
-import { inputError } from '../../shared/errors';
-import { describeValue, NOT_SET, optionOf } from '../../shared/options';
-import { toOutputJson } from '../../shared/task';
+import { WAIT_DEFAULTS } from '../../shared/utils/constants';
+import { inputError } from '../../shared/transport/errors';
+import { describeValue, NOT_SET, optionOf } from '../../shared/parameters/options';
+import { toOutputJson } from '../../shared/model/task';
 import { FIELD_LABELS } from '../validation';
 import { songFields } from './common.descriptions';
 import { buildCreateTaskBody, createAll, credentialWebhookSecret, prepareAll } from './submit';
-import { isError, type Step } from './types';
+import { isError, type Step } from '../../shared/model/step';
 
 const properties: INodeProperties[] = [
 	...songFields,

@@ -1,19 +1,28 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { WAIT_DEFAULTS } from '../../shared/constants';
-import { downloadOn, maxAudioSizeOption, type OutputOptions } from '../../shared/descriptions';
-import { attachTask, taskFailedError } from '../../shared/errors';
-import type { PiApiTask } from '../../shared/interfaces';
-import { choiceOption, numberOption, optionOf, type NumberRule } from '../../shared/options';
-import { taskToItem } from '../../shared/output';
-import { mapWithConcurrency } from '../../shared/sleep';
-import { statusPhase } from '../../shared/task';
+import { WAIT_DEFAULTS } from '../../shared/utils/constants';
+import {
+	downloadOn,
+	maxAudioSizeOption,
+	type OutputOptions,
+} from '../../shared/parameters/descriptions';
+import { asNodeError, attachTask, taskFailedError } from '../../shared/transport/errors';
+import type { PiApiTask } from '../../shared/model/piapi';
+import {
+	choiceOption,
+	numberOption,
+	optionOf,
+	type NumberRule,
+} from '../../shared/parameters/options';
+import { taskToItem } from '../../shared/output/items';
+import { mapWithConcurrency } from '../../shared/utils/concurrency';
+import { statusPhase } from '../../shared/model/task';
 import { itemOutputOptions, refuseSuspendAsTool } from '../tool';
 import { strategyFor, type WaitMode, type WaitOptions, type WaitResult } from '../wait';
 import { audioInToolResultOption, songFields } from './common.descriptions';
 import { buildCreateTaskBody, createAll, prepareAll } from './submit';
-import { asNodeError, isError, type Step } from './types';
+import { isError, type Step } from '../../shared/model/step';
 
 /** The number options' ranges: the editor's fields and the run-time check use the same ones. */
 const RULES = {
@@ -32,17 +41,27 @@ const properties: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		options: [
-			audioInToolResultOption,
 			{
-				displayName: 'Concurrency',
-				name: 'concurrency',
-				type: 'number',
-				typeOptions: { minValue: RULES.concurrency.min, maxValue: RULES.concurrency.max },
-				default: 5, // WAIT_DEFAULTS.concurrency; the lint wants a literal
-				description:
-					'How many requests to PiAPI run at once when several items are submitted and checked together',
+				displayName: 'Wait Mode',
+				name: 'waitMode',
+				type: 'options',
+				options: [
+					{
+						name: 'Poll',
+						value: 'poll',
+						description:
+							'Check the task until it is ready. Works on any n8n, including one PiAPI cannot reach; holds a worker while the song renders.',
+					},
+					{
+						name: 'Suspend Until PiAPI Calls Back',
+						value: 'suspend',
+						description:
+							"Park the execution and resume it from PiAPI's webhook, so no worker is held. n8n must be reachable from the internet (WEBHOOK_URL). Every item's song is created at once; the execution resumes when the last one is ready.",
+					},
+				],
+				default: 'poll',
+				description: 'How to wait for the song',
 			},
-			maxAudioSizeOption,
 			{
 				displayName: 'Max Wait (Seconds)',
 				name: 'maxWaitSeconds',
@@ -66,26 +85,16 @@ const properties: INodeProperties[] = [
 					'Seconds between status checks. 0 is adaptive: checks start 2 s apart and back off to 15 s; once a song has finished, the next ones are checked when they should be done.',
 			},
 			{
-				displayName: 'Wait Mode',
-				name: 'waitMode',
-				type: 'options',
-				options: [
-					{
-						name: 'Poll',
-						value: 'poll',
-						description:
-							'Check the task until it is ready. Works on any n8n, including one PiAPI cannot reach; holds a worker while the song renders.',
-					},
-					{
-						name: 'Suspend Until PiAPI Calls Back',
-						value: 'suspend',
-						description:
-							"Park the execution and resume it from PiAPI's webhook, so no worker is held. n8n must be reachable from the internet (WEBHOOK_URL). Every item's song is created at once; the execution resumes when the last one is ready.",
-					},
-				],
-				default: 'poll',
-				description: 'How to wait for the song',
+				displayName: 'Concurrency',
+				name: 'concurrency',
+				type: 'number',
+				typeOptions: { minValue: RULES.concurrency.min, maxValue: RULES.concurrency.max },
+				default: 5, // WAIT_DEFAULTS.concurrency; the lint wants a literal
+				description:
+					'How many requests to PiAPI run at once when several items are submitted and checked together',
 			},
+			maxAudioSizeOption,
+			audioInToolResultOption,
 		],
 	},
 ];

@@ -1,12 +1,13 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { fetchTask } from '../../shared/api';
-import { downloadOff, maxAudioSizeOption } from '../../shared/descriptions';
-import { taskToItem } from '../../shared/output';
+import { fetchTask } from '../../shared/transport/api';
+import { downloadOff, maxAudioSizeOption } from '../../shared/parameters/descriptions';
+import { taskToItem } from '../../shared/output/items';
 import { itemOutputOptions } from '../tool';
 import { audioInToolResultOption } from './common.descriptions';
-import { asNodeError, type Step } from './types';
+import type { Step } from '../../shared/model/step';
+import { asNodeError } from '../../shared/transport/errors';
 
 const properties: INodeProperties[] = [
 	{

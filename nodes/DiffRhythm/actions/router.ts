@@ -1,13 +1,14 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { asNodeError, taskFieldsOf } from '../../shared/errors';
-import { errorItem } from '../../shared/output';
+import { asNodeError, taskFieldsOf } from '../../shared/transport/errors';
+import { errorItem } from '../../shared/output/items';
 import * as generate from './generate.operation';
 import * as generateAndWait from './generateAndWait.operation';
 import * as getTask from './getTask.operation';
 import { audioInToolResult, runsAsTool, toolAnswer, toolErrorItem } from '../tool';
-import { isError, type DiffRhythmOperation, type Step } from './types';
+import { isError, type Step } from '../../shared/model/step';
+import type { DiffRhythmOperation } from './types';
 
 export type DiffRhythmOperationName = 'generate' | 'generateAndWait' | 'getTask';
 

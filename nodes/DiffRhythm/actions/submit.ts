@@ -1,18 +1,18 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { audioSeconds, sniffAudio } from '../../shared/audio';
+import { audioSeconds, sniffAudio } from '../../shared/model/audio';
 import {
 	CREDENTIAL_TYPE,
 	DIFFRHYTHM_MODEL,
 	REFERENCE_AUDIO_FORMATS,
 	REFERENCE_AUDIO_MAX_BYTES,
-} from '../../shared/constants';
-import { inputError } from '../../shared/errors';
-import { nameOption } from '../../shared/options';
-import type { CreateTaskBody, PiApiTask, WebhookConfig } from '../../shared/interfaces';
-import { mapWithConcurrency } from '../../shared/sleep';
-import { createTask } from '../../shared/api';
-import { asNodeError, isError, type Step } from './types';
+} from '../../shared/utils/constants';
+import { asNodeError, inputError } from '../../shared/transport/errors';
+import { nameOption } from '../../shared/parameters/options';
+import type { CreateTaskBody, PiApiTask, WebhookConfig } from '../../shared/model/piapi';
+import { mapWithConcurrency } from '../../shared/utils/concurrency';
+import { createTask } from '../../shared/transport/api';
+import { isError, type Step } from '../../shared/model/step';
 import { FIELD_LABELS, firstIssue, generateInputSchema, prepareLyrics } from '../validation';
 
 /** DiffRhythm reads 10 s from the middle of the reference; a shorter file fails after payment. */

@@ -1,15 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { asNodeError, type NodeError } from '../../shared/errors';
-
-export { asNodeError, type NodeError };
-
-/** What happened to one item: a value, or the error that took its place. */
-export type Step<T> = { itemIndex: number; value: T } | { itemIndex: number; error: NodeError };
-
-export function isError<T>(step: Step<T>): step is { itemIndex: number; error: NodeError } {
-	return 'error' in step;
-}
+import type { Step } from '../../shared/model/step';
 
 /**
  * Contract of an operation module. The router hands over all item indexes at once, because

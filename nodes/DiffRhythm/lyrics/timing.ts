@@ -1,4 +1,4 @@
-import { TASK_TYPE_SECONDS, type DiffRhythmTaskType } from '../../shared/constants';
+import { TASK_TYPE_SECONDS, type DiffRhythmTaskType } from '../../shared/utils/constants';
 import { formatTimestamp } from './lrc';
 import { lineSyllables } from './syllables';
 

@@ -1,12 +1,18 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { fetchTask } from '../../shared/api';
-import { POLL } from '../../shared/constants';
-import { attachTask, taskCancelledError, taskTimeoutError } from '../../shared/errors';
-import type { PiApiTask } from '../../shared/interfaces';
-import { mapWithConcurrency, sleepUnlessAborted } from '../../shared/sleep';
-import { isKnownStatus, statusPhase } from '../../shared/task';
-import { asNodeError, isError, type Step } from '../actions/types';
+import { fetchTask } from '../../shared/transport/api';
+import { POLL } from '../../shared/utils/constants';
+import {
+	asNodeError,
+	attachTask,
+	taskCancelledError,
+	taskTimeoutError,
+} from '../../shared/transport/errors';
+import type { PiApiTask } from '../../shared/model/piapi';
+import { mapWithConcurrency } from '../../shared/utils/concurrency';
+import { sleepUnlessAborted } from '../../shared/utils/sleep';
+import { isKnownStatus, statusPhase } from '../../shared/model/task';
+import { isError, type Step } from '../../shared/model/step';
 import type { WaitOptions, WaitStrategy } from './types';
 import { clockOf, nextCheckAt, type PollClock, renderHistory, ServerClock } from './schedule';
 

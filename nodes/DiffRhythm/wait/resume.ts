@@ -5,23 +5,23 @@ import type {
 	NodeApiError,
 } from 'n8n-workflow';
 
-import { fetchTask } from '../../shared/api';
-import { CREDENTIAL_TYPE, WAIT_DEFAULTS } from '../../shared/constants';
-import { asNodeError, taskFailedError } from '../../shared/errors';
-import type { PiApiTask } from '../../shared/interfaces';
-import { errorItem, webhookTaskItem } from '../../shared/output';
-import { credentialRedactor } from '../../shared/redact';
-import { RecentKeys, RecentValues } from '../../shared/memory';
-import { secretsMatch } from '../../shared/secret';
-import { mapWithConcurrency } from '../../shared/sleep';
-import { statusPhase } from '../../shared/task';
+import { fetchTask } from '../../shared/transport/api';
+import { CREDENTIAL_TYPE, WAIT_DEFAULTS } from '../../shared/utils/constants';
+import { asNodeError, taskFailedError } from '../../shared/transport/errors';
+import type { PiApiTask } from '../../shared/model/piapi';
+import { errorItem, webhookTaskItem } from '../../shared/output/items';
+import { credentialRedactor } from '../../shared/utils/redact';
+import { processMemory, RecentKeys, RecentValues } from '../../shared/utils/memory';
+import { secretsMatch } from '../../shared/utils/secret';
+import { mapWithConcurrency } from '../../shared/utils/concurrency';
+import { statusPhase } from '../../shared/model/task';
 import {
 	acknowledgeCall,
 	cannotConfirm,
 	readWebhookCall,
 	received,
 	refuseCall as refuse,
-} from '../../shared/webhook';
+} from '../../shared/webhook/answers';
 import { pendingEntries, resumeSecretOf, waitedTaskIds, type PendingEntry } from './suspend';
 
 /**
@@ -31,7 +31,7 @@ import { pendingEntries, resumeSecretOf, waitedTaskIds, type PendingEntry } from
  * later wait of the same execution (Loop Over Items) is not blocked; across processes (queue mode)
  * n8n's own 409 is the guard.
  */
-const resumed = new RecentKeys(300_000, 10_000);
+const resumed = processMemory('resume.resumed', new RecentKeys(300_000, 10_000));
 
 /**
  * Finished tasks this process has read from PiAPI for a wait, keyed by execution and task id. A
@@ -40,7 +40,7 @@ const resumed = new RecentKeys(300_000, 10_000);
  * arriving together, and n8n 2.x spends an expression isolate on every authenticated request, so
  * the webhook process fell seconds behind and PiAPI's callbacks timed out unanswered.
  */
-const finished = new RecentValues<PiApiTask>(900_000, 5_000);
+const finished = processMemory('resume.finished', new RecentValues<PiApiTask>(900_000, 5_000));
 
 /**
  * Reads in flight, by the same key, with the tick of `clock` at which each started. Callbacks
@@ -48,7 +48,10 @@ const finished = new RecentValues<PiApiTask>(900_000, 5_000);
  * the callback arrived: an older read may predate a song's end, and the callback of the last song
  * must see every other song ended, or the wait is never resumed.
  */
-const reading = new Map<string, { started: number; task: Promise<PiApiTask> }>();
+const reading = processMemory(
+	'resume.reading',
+	new Map<string, { started: number; task: Promise<PiApiTask> }>(),
+);
 let clock = 0;
 
 /** Whether PiAPI's answer says the task has ended (completed, failed or cancelled). */

@@ -1,6 +1,7 @@
-import { POLL } from '../../shared/constants';
-import type { PiApiTask } from '../../shared/interfaces';
-import { isRendering } from '../../shared/task';
+import { POLL } from '../../shared/utils/constants';
+import type { PiApiTask } from '../../shared/model/piapi';
+import { isRendering } from '../../shared/model/task';
+import { processMemory } from '../../shared/utils/memory';
 
 /**
  * When to check a task next. A song's render time is unknown up front, so a plain back-off must
@@ -233,7 +234,7 @@ export function expectationOf(renders: readonly number[]): RenderExpectation {
  * of the node shares it; nothing is stored anywhere). Only completed tasks with both server
  * timestamps count.
  */
-export const renderHistory = {
+export const renderHistory = processMemory('poll.renderHistory', {
 	keyOf(task: PiApiTask): string {
 		return `${String(task.model ?? '')}|${String(task.task_type ?? '')}`;
 	},
@@ -259,4 +260,4 @@ export const renderHistory = {
 		renderTimes.clear();
 		expectations.clear();
 	},
-};
+});

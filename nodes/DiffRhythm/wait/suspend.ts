@@ -6,11 +6,11 @@ import type {
 	IWebhookFunctions,
 } from 'n8n-workflow';
 
-import { CREDENTIAL_TYPE } from '../../shared/constants';
-import { errorItem } from '../../shared/output';
-import { derivedSecret } from '../../shared/secret';
-import { isTaskId, outputStatus, statusPhase } from '../../shared/task';
-import { isError } from '../actions/types';
+import { CREDENTIAL_TYPE } from '../../shared/utils/constants';
+import { errorItem } from '../../shared/output/items';
+import { derivedSecret } from '../../shared/utils/secret';
+import { isTaskId, outputStatus, statusPhase } from '../../shared/model/task';
+import { isError } from '../../shared/model/step';
 import type { WaitStrategy } from './types';
 
 /**

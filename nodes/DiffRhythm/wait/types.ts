@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import type { PiApiTask, WebhookConfig } from '../../shared/interfaces';
-import type { Step } from '../actions/types';
+import type { PiApiTask, WebhookConfig } from '../../shared/model/piapi';
+import type { Step } from '../../shared/model/step';
 
 export type WaitMode = 'poll' | 'suspend';
 

@@ -1,4 +1,4 @@
-import { RETRY } from '../constants';
+import { RETRY } from '../utils/constants';
 
 /** Why one HTTP attempt to PiAPI did not give a usable answer. */
 export type Failure =

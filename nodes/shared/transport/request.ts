@@ -7,11 +7,11 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { CREDENTIAL_TYPE, DEFAULT_BASE_URL, REQUEST_TIMEOUT_MS, RETRY } from '../constants';
-import { apiError } from '../errors';
-import type { PiApiEnvelope } from '../interfaces';
-import { credentialRedactor, redactDeep } from '../redact';
-import { sleepUnlessAborted } from '../sleep';
+import { CREDENTIAL_TYPE, DEFAULT_BASE_URL, REQUEST_TIMEOUT_MS, RETRY } from '../utils/constants';
+import { apiError } from './errors';
+import type { PiApiEnvelope } from '../model/piapi';
+import { credentialRedactor, redactDeep } from '../utils/redact';
+import { sleepUnlessAborted } from '../utils/sleep';
 import { parseRetryAfter, retryDelayMs, type Failure } from './retry';
 
 /** Contexts that may call PiAPI: node executions and webhook handlers. */

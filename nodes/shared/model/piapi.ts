@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import type { DiffRhythmTaskType } from './constants';
+import type { DiffRhythmTaskType } from '../utils/constants';
 
 /**
  * Task status as PiAPI spells it. Examples are lowercase, the API reference capitalises them, and
@@ -72,11 +72,4 @@ export interface PiApiTask extends IDataObject {
 		usage?: IDataObject;
 	} & IDataObject;
 	error?: { code?: number; message?: string; raw_message?: string } & IDataObject;
-}
-
-/** Body PiAPI POSTs to a task's webhook endpoint. */
-export interface PiApiWebhookBody {
-	/** Unix seconds of the delivery; the same task and status may be delivered again. */
-	timestamp: number;
-	data: PiApiTask;
 }

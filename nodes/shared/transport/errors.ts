@@ -1,9 +1,10 @@
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type { IExecuteFunctions, INode, IWebhookFunctions, JsonObject } from 'n8n-workflow';
 
-import type { PiApiTask } from './interfaces';
-import { outputStatus, taskErrorMessage } from './task';
-import { failureStatus, type Failure } from './transport/retry';
+import type { PiApiTask } from '../model/piapi';
+import type { NodeError } from '../model/step';
+import { outputStatus, taskErrorMessage } from '../model/task';
+import { failureStatus, type Failure } from './retry';
 
 /**
  * Error roles, fixed across the package:
@@ -11,9 +12,6 @@ import { failureStatus, type Failure } from './transport/retry';
  * - `NodeOperationError`: bad input, or a task PiAPI ran that failed, timed out or was cancelled.
  * Every message a server wrote passes through `redact` first, so no secret can leak through it.
  */
-
-/** An n8n error with a fixed role: API/network (`NodeApiError`) or input/task (`NodeOperationError`). */
-export type NodeError = NodeApiError | NodeOperationError;
 
 /** Any thrown value as an n8n error that names the item. */
 export function asNodeError(

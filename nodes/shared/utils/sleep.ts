@@ -20,22 +20,3 @@ export async function sleepUnlessAborted(ms: number, signal?: AbortSignal): Prom
 	}
 	return false;
 }
-
-/** Runs `fn` over `items` with at most `limit` calls in flight; results keep the input order. */
-export async function mapWithConcurrency<T, R>(
-	items: readonly T[],
-	limit: number,
-	fn: (item: T, index: number) => Promise<R>,
-): Promise<R[]> {
-	const results = new Array<R>(items.length);
-	let next = 0;
-	const worker = async () => {
-		while (next < items.length) {
-			const index = next++;
-			results[index] = await fn(items[index], index);
-		}
-	};
-	const workers = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker);
-	await Promise.all(workers);
-	return results;
-}

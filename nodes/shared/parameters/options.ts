@@ -1,6 +1,6 @@
 import type { INode } from 'n8n-workflow';
 
-import { inputError } from './errors';
+import { inputError } from '../transport/errors';
 
 /**
  * Checks for option values as n8n hands them over. A field typed "number" in the editor can still

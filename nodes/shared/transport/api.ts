@@ -1,9 +1,9 @@
 import { NodeApiError } from 'n8n-workflow';
 
 import { inputError } from './errors';
-import type { CreateTaskBody, PiApiTask } from './interfaces';
-import { isTaskId } from './task';
-import { piApiRequest, type PiApiContext } from './transport';
+import type { CreateTaskBody, PiApiTask } from '../model/piapi';
+import { isTaskId } from '../model/task';
+import { piApiRequest, type PiApiContext } from './request';
 
 /** Shown where a task id is refused, under Get Task's field name. */
 const TASK_ID_RULE =

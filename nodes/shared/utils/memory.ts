@@ -1,4 +1,41 @@
 /**
+ * The package's per-process memories, in one index. Each lives in one n8n process (main, a worker
+ * or a webhook process), holds only what it needs for a bounded time, and is lost on restart; none
+ * is shared across processes (queue mode), which the docs say where it matters. Each module creates
+ * its memory through `processMemory`, so this list is complete and a test can clear them all:
+ *
+ * | name                 | kept in                          | what it remembers                          |
+ * |----------------------|----------------------------------|--------------------------------------------|
+ * | `trigger.delivered`  | PiApiTrigger/webhook.ts          | task events that started a workflow (1 h)  |
+ * | `resume.resumed`     | DiffRhythm/wait/resume.ts        | waits this process resumed (5 min)         |
+ * | `resume.finished`    | DiffRhythm/wait/resume.ts        | finished tasks read for a wait (15 min)    |
+ * | `resume.reading`     | DiffRhythm/wait/resume.ts        | reads of PiAPI in flight, shared           |
+ * | `poll.renderHistory` | DiffRhythm/wait/schedule.ts      | how long recent renders took               |
+ */
+interface ProcessMemory {
+	clear(): void;
+}
+
+const memories = new Map<string, ProcessMemory>();
+
+/** Registers `memory` under `name` (unique) and returns it. */
+export function processMemory<M extends ProcessMemory>(name: string, memory: M): M {
+	if (memories.has(name)) throw new Error(`Process memory "${name}" is registered twice`);
+	memories.set(name, memory);
+	return memory;
+}
+
+/** The names of the memories registered so far (those of the modules loaded). */
+export function processMemoryNames(): string[] {
+	return [...memories.keys()];
+}
+
+/** Empties every memory: for tests, which run many executions in one process. */
+export function clearProcessMemories(): void {
+	for (const memory of memories.values()) memory.clear();
+}
+
+/**
  * A bounded, in-process memory of values kept lately: each entry is remembered for `ttlMs`, and at
  * most `maxEntries` are kept (the oldest go first). Webhooks use it because n8n's deduplication
  * helpers are not available to them and static data is not safe there. It lives in one n8n
@@ -31,6 +68,11 @@ export class RecentValues<V> {
 	/** Forgets `key`. */
 	delete(key: string): void {
 		this.entries.delete(key);
+	}
+
+	/** Forgets everything. */
+	clear(): void {
+		this.entries.clear();
 	}
 
 	private prune(): void {

@@ -1,6 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import type { PiApiTask, TaskPhase } from './interfaces';
+import type { PiApiTask, TaskPhase } from './piapi';
+import { isHttpUrl } from '../utils/url';
 
 /** Waiting statuses of a task that is being rendered, as opposed to queued. */
 const RENDERING = new Set(['processing', 'running', 'in_progress']);
@@ -49,10 +50,6 @@ export function isKnownStatus(status: unknown): boolean {
 /** Whether the status says the song is being rendered (the poll schedule times renders). */
 export function isRendering(status: unknown): boolean {
 	return RENDERING.has(statusKey(status));
-}
-
-function isHttpUrl(value: unknown): value is string {
-	return typeof value === 'string' && /^https?:\/\/\S+$/i.test(value.trim());
 }
 
 function firstHttpUrl(value: unknown, depth = 0): string | undefined {

@@ -1,12 +1,12 @@
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type { IBinaryData, IExecuteFunctions, IWebhookFunctions } from 'n8n-workflow';
 
-import { inspectDownload, SNIFF_BYTES } from './audio';
-import { attachTask, networkWords } from './errors';
-import { DOWNLOAD_TIMEOUT_MS } from './constants';
-import { sleepUnlessAborted } from './sleep';
-import { cancelSignalOf } from './transport';
-import { parseRetryAfter, retryDelayMs, type Failure } from './transport/retry';
+import { inspectDownload, SNIFF_BYTES } from '../model/audio';
+import { attachTask, networkWords } from '../transport/errors';
+import { DOWNLOAD_TIMEOUT_MS } from '../utils/constants';
+import { sleepUnlessAborted } from '../utils/sleep';
+import { cancelSignalOf } from '../transport/request';
+import { parseRetryAfter, retryDelayMs, type Failure } from '../transport/retry';
 
 /** The parts of a Node.js readable stream used here (the lint forbids importing `stream`). */
 interface ByteStream {

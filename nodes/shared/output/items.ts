@@ -7,11 +7,11 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { downloadAudio } from './binary';
-import { readOutputOptions, type OutputOptions } from './descriptions';
-import { asNodeError, attachTask, taskFieldsOf } from './errors';
-import type { PiApiTask } from './interfaces';
-import { audioUrlOf, statusPhase, toOutputJson } from './task';
+import { downloadAudio } from './download';
+import { readOutputOptions, type OutputOptions } from '../parameters/descriptions';
+import { asNodeError, attachTask, taskFieldsOf } from '../transport/errors';
+import type { PiApiTask } from '../model/piapi';
+import { audioUrlOf, statusPhase, toOutputJson } from '../model/task';
 
 export type { OutputOptions };
 

@@ -1,7 +1,7 @@
 import type { IWebhookFunctions } from 'n8n-workflow';
 
-import type { PiApiTask } from './interfaces';
-import { isTaskId } from './task';
+import type { PiApiTask } from '../model/piapi';
+import { isTaskId } from '../model/task';
 
 /** What a PiAPI webhook call (`{ timestamp, data }`) claims, checked in form but not yet trusted. */
 export interface WebhookClaim {
