@@ -1,6 +1,7 @@
 /**
- * Shared pieces of the benchmarks: statistics, child processes, and the baseline pollers that
- * the benchmarks model (plain HTTP loops doing what those nodes and workflows do).
+ * Shared pieces of the benchmarks: statistics, how the tables show figures, child processes, and
+ * the baseline pollers that the benchmarks model (plain HTTP loops doing what those nodes and
+ * workflows do).
  */
 'use strict';
 
@@ -32,6 +33,11 @@ function percentile(values, p) {
 const median = (values) => percentile(values, 50);
 const round = (value, digits = 2) =>
 	value === undefined || value === null ? value : Number(value.toFixed(digits));
+
+/** Seconds as the tables show them: `1.23 s`, or `–` when not measured. */
+const seconds = (value) => (value === undefined || value === null ? '–' : `${value.toFixed(2)} s`);
+/** A [lowest, highest] pair as the tables show it: `0.31-0.44`. */
+const range = (pair) => (pair ? pair.map((v) => v.toFixed(2)).join('-') : '–');
 
 /** `--name value` from argv, else the fallback. */
 function arg(name, fallback) {
@@ -150,6 +156,8 @@ module.exports = {
 	percentile,
 	median,
 	round,
+	seconds,
+	range,
 	arg,
 	runChild,
 	createBody,

@@ -3,7 +3,7 @@
 /**
  * `npm run test:queue`: the package on n8n in queue mode (1 main, 2 workers, 1 webhook process,
  * Postgres and Redis from Debian's packages) against the PiAPI simulator, on 2.41 (Node.js 24) and
- * 1.123 (Node.js 20). See README, "End-to-end tests".
+ * 1.123 (Node.js 20). See docs/development.md, "End-to-end tests".
  *
  * Environment:
  *   PIAPI_E2E_VERSIONS  which n8n versions to run, comma-separated: v2,v1 (default both)

@@ -2,7 +2,7 @@
 // a .js file is itself a lint error ("Definition for rule ... was not found").
 /**
  * `npm run test:e2e`: the package in a real headless n8n, 2.41.1 on Node.js 24 and 1.123.81 on
- * Node.js 20, against the PiAPI simulator. See README, "End-to-end tests".
+ * Node.js 20, against the PiAPI simulator. See docs/development.md, "End-to-end tests".
  *
  * Environment:
  *   PIAPI_E2E_VERSIONS  which n8n versions to run, comma-separated: v2,v1 (default both)

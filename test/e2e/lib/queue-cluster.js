@@ -59,8 +59,9 @@ class QueueCluster {
 		const [ports, brokerPorts] = [await freePorts(count), await freePorts(count)];
 		const cluster = new QueueCluster();
 		cluster.concurrency = concurrency;
-		// 2.x: `database`, its queue-mode default, set explicitly as the README tells users to. 1.x
-		// has no such mode; its default keeps binary data inside the execution, in Postgres too.
+		// 2.x: `database`, its queue-mode default, set explicitly as docs/queue-mode.md tells users
+		// to. 1.x has no such mode; its default keeps binary data inside the execution, in Postgres
+		// too.
 		cluster.binaryMode = version === 'v1' ? 'default' : 'database';
 		const webhookUrl = `http://127.0.0.1:${ports[1]}/`;
 		const make = (name, index, extraEnv = {}) => {
@@ -132,8 +133,8 @@ class QueueCluster {
 
 	/**
 	 * Starts workers (again). `clearEventLog` first deletes the worker's event log
-	 * (`~/.n8n/n8nEventLog*.log`), as the README tells users to: a worker restarted with it marks the
-	 * executions it left waiting as crashed.
+	 * (`~/.n8n/n8nEventLog*.log`), as docs/queue-mode.md tells users to: a worker restarted with
+	 * it marks the executions it left waiting as crashed.
 	 */
 	async startWorkers(workers = this.workers, { clearEventLog = false } = {}) {
 		await Promise.all(

@@ -361,7 +361,7 @@ const SCENARIOS = [
 			);
 			const statusesWithoutWorkers = [...new Set(meanwhile.map((row) => row.status))].join('/');
 
-			// As the README says: a worker restarts with an empty event log (see scenario 3b for why).
+			// As docs/queue-mode.md says: a worker restarts with an empty event log (scenario 3b: why).
 			await cluster.startWorkers(cluster.workers, { clearEventLog: true });
 			const done = await waitForExecutions(ctx, qwf.IDS.suspend, before, COUNT, ['success'], 60000);
 			const songs = new Set();

@@ -4,8 +4,8 @@
  * The workflows of the queue-mode suite, with fixed ids. Songs are started by production webhooks
  * (queue mode runs those on workers) and take their style prompt from the request body, so each
  * scenario can give the simulator its own behaviour for its songs (`byStylePrompt`). The PiAPI
- * Trigger workflow is examples/piapi-trigger-receive.workflow.json itself: the README's "Drop
- * repeated calls" recipe as users import it.
+ * Trigger workflow is examples/piapi-trigger-receive.workflow.json itself: docs/trigger.md's
+ * "Drop repeated calls" recipe as users import it.
  */
 'use strict';
 
