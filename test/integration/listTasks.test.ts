@@ -356,3 +356,31 @@ describe('Get Many Songs as an AI Agent tool', () => {
 		]);
 	});
 });
+
+describe('Get Many Songs: answers it cannot read', () => {
+	const HISTORY_ONLY = { kind: 'status' as const, status: 200, path: HISTORY };
+
+	it('stops with an error naming the fields when the answer holds no list', async () => {
+		sim.addFault({ ...HISTORY_ONLY, body: { code: 200, message: 'success', data: { page: 1, a: [1], b: [2] } } });
+		const result = await runNode(sim, { ...LIST, ...ALL_MODELS });
+		expect(result.error?.message).toBe("PiAPI's task history answer held no list of tasks");
+		expect(String(result.error?.description)).toContain('fields: page, a, b');
+	});
+
+	it('stops with an error when an entry has no readable task id, rather than dropping it', async () => {
+		sim.addFault({ ...HISTORY_ONLY, body: { code: 200, message: 'success', data: [{ taskId: 'x', status: 'completed' }] } });
+		const result = await runNode(sim, { ...LIST, ...ALL_MODELS });
+		expect(result.error?.message).toBe("PiAPI's task history listed a task without a readable task id (page 1)");
+		expect(String(result.error?.description)).toContain('Fields of the entry: taskId, status');
+	});
+
+	it('answers Get Account as an agent tool with its item', async () => {
+		const result = await runWorkflow({
+			workflow: diffRhythmWorkflow({ operation: 'getAccount' }, { rewireOutputLogTo: 'ai_tool' }),
+			credentials: credentialsFor(sim),
+		});
+		const runs = result.run.data.resultData.runData.DiffRhythm;
+		const [item] = (runs?.[0]?.data?.ai_tool?.[0] ?? []) as INodeExecutionData[];
+		expect(item.json).toMatchObject({ balanceUsd: 1000, maxConcurrentTasks: 1000 });
+	});
+});
