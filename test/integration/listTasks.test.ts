@@ -76,6 +76,13 @@ describe('Get Many Songs: paging', () => {
 		expect(historyQueries()).toEqual(['1/100/-', '2/100/-', '3/100/-']);
 	});
 
+	it('reads exactly one full page with one request when PiAPI’s total says that is all', async () => {
+		pastTasks(100);
+		const result = await runNode(sim, { ...LIST, ...ALL_MODELS, returnAll: true });
+		expect(result.output('DiffRhythm')).toHaveLength(100);
+		expect(historyQueries()).toEqual(['1/100/-']);
+	});
+
 	it('stops at PiAPI’s total when the last page is full', async () => {
 		pastTasks(200);
 		const result = await runNode(sim, { ...LIST, ...ALL_MODELS, returnAll: true });
