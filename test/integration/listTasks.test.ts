@@ -108,6 +108,20 @@ describe('Get Many Songs: paging', () => {
 		expect(historyQueries()).toEqual(['1/50/-', '2/50/-']);
 	});
 
+	it('never pages on without end: Return All past the cap is an error, Limit returns what it found', async () => {
+		const ids = pastTasks(501);
+		const result = await runNode(sim, { ...LIST, ...ALL_MODELS, returnAll: true, options: { pageSize: 1 } });
+		expect(result.error?.message).toBe(
+			'More tasks were created in the time window than one listing reads (500 pages of 1, 500 tasks)',
+		);
+		expect(String(result.error?.description)).toContain('or a larger Page Size (up to 100)');
+		expect(sim.count('GET', HISTORY)).toBe(500);
+		sim.requests.length = 0;
+		const some = await runNode(sim, { ...LIST, ...ALL_MODELS, limit: 3, options: { pageSize: 1 } });
+		expect(some.output('DiffRhythm')!.map((item) => item.json.task_id)).toEqual(ids.slice(0, 3));
+		expect(historyQueries()).toEqual(['1/1/-', '2/1/-', '3/1/-']);
+	});
+
 	it('returns at most Limit tasks and stops paging once it has them', async () => {
 		const ids = pastTasks(250);
 		const result = await runNode(sim, { ...LIST, ...ALL_MODELS, limit: 30, options: { pageSize: 20 } });

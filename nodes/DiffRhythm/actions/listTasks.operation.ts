@@ -362,11 +362,13 @@ async function listModel(
 	if (!stop && settings.returnAll) {
 		throw new NodeOperationError(
 			context.getNode(),
-			`More tasks than this node lists at once (${LIST_CAP}) were created in the time window`,
+			`More tasks were created in the time window than one listing reads (${maxPages} pages of ${pageSize}, ${maxPages * pageSize} tasks)`,
 			{
 				itemIndex,
 				description:
-					'Choose a shorter window (Created → Custom Range) and run the node once per part. Nothing was charged.',
+					'Choose a shorter window (Created → Custom Range) and run the node once per part' +
+					(pageSize < HISTORY_MAX_PAGE_SIZE ? `, or a larger Page Size (up to ${HISTORY_MAX_PAGE_SIZE})` : '') +
+					'. Nothing was charged.',
 			},
 		);
 	}
