@@ -12,7 +12,9 @@ import { CREDENTIAL_TYPE } from '../shared/utils/constants';
 import { unregisteredWebhookMethods } from '../shared/webhook/methods';
 import * as generate from './actions/generate.operation';
 import * as generateAndWait from './actions/generateAndWait.operation';
+import * as getAccount from './actions/getAccount.operation';
 import * as getTask from './actions/getTask.operation';
+import * as listTasks from './actions/listTasks.operation';
 import { router } from './actions/router';
 import { resumeWebhook } from './wait/resume';
 
@@ -32,7 +34,7 @@ export class DiffRhythm implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle:
-			'={{ $parameter["operation"] === "generate" ? "Generate" : $parameter["operation"] === "getTask" ? "Get Task" : "Generate and Wait" }}',
+			'={{ {"generate": "Generate", "getTask": "Get Task", "listTasks": "Get Many Songs", "getAccount": "Get Account"}[$parameter["operation"]] ?? "Generate and Wait" }}',
 		description: "Make songs from lyrics and a style with PiAPI's DiffRhythm",
 		defaults: { name: 'DiffRhythm' },
 		// Given here, n8n opens the link as it is (from the codex it appends tracking parameters).
@@ -78,6 +80,19 @@ export class DiffRhythm implements INodeType {
 						description: 'Create a song task, wait until it is ready and return the audio',
 					},
 					{
+						name: 'Get Account',
+						value: 'getAccount',
+						action: 'Get account credits and balance',
+						description: 'Read credits, balance in USD and the concurrency limit (free)',
+					},
+					{
+						name: 'Get Many Songs',
+						value: 'listTasks',
+						action: 'Get many songs',
+						description:
+							'List the songs of a time window from PiAPI\'s task history, optionally downloading them',
+					},
+					{
 						name: 'Get Task',
 						value: 'getTask',
 						action: 'Get a song task',
@@ -89,6 +104,8 @@ export class DiffRhythm implements INodeType {
 			...generate.description,
 			...generateAndWait.description,
 			...getTask.description,
+			...listTasks.description,
+			...getAccount.description,
 		],
 	};
 

@@ -130,3 +130,20 @@ export function toolErrorItem(error: NodeError, itemIndex: number): INodeExecuti
 			: error.message;
 	return { json: { error: message }, pairedItem: { item: itemIndex } };
 }
+
+/**
+ * What an agent gets for one task of a listing ("what songs did I make today?"): its id, status,
+ * creation time and, for an item that failed to download, the error. Never audio, never PiAPI's
+ * history entry.
+ */
+export function listedTaskToolAnswer(item: INodeExecutionData): INodeExecutionData {
+	const json = item.json;
+	if (typeof json.task_id !== 'string') return { json, pairedItem: item.pairedItem };
+	const answer: IDataObject = {
+		taskId: json.task_id,
+		status: json.status ?? null,
+		createdAt: json.createdAt ?? null,
+	};
+	if (typeof json.error === 'string') answer.error = json.error;
+	return { json: answer, pairedItem: item.pairedItem };
+}

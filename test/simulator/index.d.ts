@@ -182,6 +182,58 @@ export interface SimulatorOptions {
 	/** Number of tasks the account can pay for; then POST answers 402. Default Infinity. */
 	credits?: number;
 	behaviour?: BehaviourFunction;
+	/**
+	 * Model name the task history files DiffRhythm tasks under, and the only `model` filter value
+	 * that finds them. PiAPI's docs list both `diffrhythm` and `diffrythm`. Default `'diffrythm'`.
+	 */
+	historyModel?: string;
+}
+
+/**
+ * One entry of `GET /api/open/tasks/histories` as the simulator gives it: the fields a third-party
+ * connector shows for PiAPI (PiAPI itself documents none of them).
+ */
+export interface HistoryEntry {
+	id: number;
+	account_id: string;
+	api_key_id: string;
+	action: 'create';
+	task_id: string;
+	/** The `historyModel` option. */
+	task_model: string;
+	/** Spelled per the task's `statusCase`. */
+	status: string;
+	/** RFC3339. */
+	created_at: string;
+	updated_at: string;
+	/** 200000 for a completed task, else 0. */
+	usage: number;
+	usage_type: 'llm';
+	fixed: boolean;
+	service_mode: string;
+	detail: { model: string; task_id: string; workflow_type: string };
+}
+
+/**
+ * `data` of a history page: newest first; `page_size` above 100 (or below 1, or a `page` below
+ * 1) is answered 400 `{code: 400, message}`.
+ */
+export interface HistoryPage {
+	list: HistoryEntry[];
+	page: number;
+	/** The `page_size` asked for (default 10). */
+	size: number;
+	/** Tasks matching the model and time filters. */
+	total: number;
+}
+
+export interface PastTaskOptions {
+	/** Default `completed`. */
+	status?: 'completed' | 'failed';
+	/** ms since the epoch. Default now. */
+	createdAt?: number;
+	/** Default `txt2audio-base`. */
+	taskType?: TaskType;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -194,7 +246,9 @@ export type FaultKind =
 	| 'drop'
 	| 'delay'
 	| 'delayAnswer'
-	| 'malformed';
+	| 'malformed'
+	| 'emptyPage'
+	| 'repeatPage';
 
 /**
  * A fault applied to the next matching API requests (control routes are never affected).
@@ -206,6 +260,8 @@ export type FaultKind =
  * - `delayAnswer`: handle the request now (the answer is the state at arrival), send the answer
  *   `delayMs` (default 1000) later.
  * - `malformed`: answer 200 with truncated JSON; creates nothing.
+ * - `emptyPage`: `GET /api/open/tasks/histories` answers this page with an empty list.
+ * - `repeatPage`: the history answers page N with page N-1's entries (a server ignoring `page`).
  */
 export interface Fault {
 	method?: 'GET' | 'POST' | 'HEAD' | string;
@@ -349,6 +405,12 @@ export interface Simulator {
 	 * receiver's answer; rejects when refused (not loopback) or on a connection error.
 	 */
 	deliver(taskId: string, options?: DeliverOptions): Promise<{ statusCode: number; body: string }>;
+	/**
+	 * Puts a finished task straight into the account (no POST, no credit): for history tests that
+	 * need many tasks or old ones. GET, the file route and the history serve it like any task; it
+	 * takes the next task index. Returns its id.
+	 */
+	addPastTask(options?: PastTaskOptions): string;
 	/** Applies every lifecycle transition due now (normally done by a 25 ms tick and by each request). */
 	advance(): void;
 	/** Clears tasks, requests, deliveries, faults and scheduled webhooks; restores behaviour and credits. */

@@ -48,7 +48,13 @@ const FAULT_KINDS = [
 	'delay',
 	'delayAnswer',
 	'malformed',
+	'emptyPage',
+	'repeatPage',
 ];
+// GET /api/open/tasks/histories: PiAPI's documented largest page, and its default.
+const HISTORY_MAX_PAGE_SIZE = 100;
+const HISTORY_DEFAULT_PAGE_SIZE = 10;
+const HISTORY_PATH = '/api/open/tasks/histories';
 const BEHAVIOUR_KEYS = [
 	'outcome',
 	'renderMs',
@@ -293,6 +299,9 @@ async function startSimulator(options = {}) {
 		channels: 2,
 		credits: Infinity,
 		behaviour: undefined,
+		// PiAPI's history docs list both `diffrhythm` and the misspelt `diffrythm`; which one its
+		// records carry is unknown, so the simulator files DiffRhythm under the less obvious one.
+		historyModel: 'diffrythm',
 	};
 	for (const [key, value] of Object.entries(options || {})) {
 		if (!(key in settings)) throw new TypeError(`unknown simulator option "${key}"`);
@@ -706,8 +715,108 @@ async function startSimulator(options = {}) {
 		return headers['x-api-key'] === settings.apiKey;
 	}
 
+	/** One history entry, in the shape a third-party connector shows (PiAPI documents none). */
+	function historyEntry(record) {
+		const done = record.status === 'completed';
+		return {
+			id: record.index + 1,
+			account_id: 'sim-account',
+			api_key_id: 'sim-key-id',
+			action: 'create',
+			task_id: record.id,
+			task_model: settings.historyModel,
+			status: spell(record.status, record.behaviour.statusCase),
+			created_at: iso(record.createdAt),
+			updated_at: iso(record.endedAt || record.startedAt || record.createdAt),
+			usage: done ? USAGE_CONSUME : 0,
+			usage_type: 'llm',
+			fixed: false,
+			service_mode: record.config.service_mode,
+			detail: { model: record.model, task_id: record.id, workflow_type: record.taskType },
+		};
+	}
+
+	/**
+	 * `GET /api/open/tasks/histories`: `page` from 1, `page_size` up to 100 (more is an error, as
+	 * PiAPI documents), `model` compared with `historyModel`, `start_time`/`end_time` in Unix
+	 * seconds (inclusive), newest first. Faults `emptyPage` and `repeatPage` answer the page as
+	 * empty, or as the page before it.
+	 */
+	function history(query, fault) {
+		const number = (name, fallback) => {
+			const raw = query.get(name);
+			if (raw === null || raw === '') return fallback;
+			return /^-?\d+$/.test(raw) ? Number(raw) : NaN;
+		};
+		const page = number('page', 1);
+		const size = number('page_size', HISTORY_DEFAULT_PAGE_SIZE);
+		if (!(page >= 1)) return envelopeError(400, 'Invalid request parameters: page must be >= 1');
+		if (!(size >= 1) || size > HISTORY_MAX_PAGE_SIZE) {
+			return envelopeError(
+				400,
+				`Invalid request parameters: page_size must be between 1 and ${HISTORY_MAX_PAGE_SIZE}`,
+			);
+		}
+		const start = number('start_time', 0);
+		const end = number('end_time', Infinity);
+		if (Number.isNaN(start) || Number.isNaN(end)) {
+			return envelopeError(400, 'Invalid request parameters: start_time and end_time are Unix seconds');
+		}
+		const model = query.get('model');
+		const matching = [...tasks.values()]
+			.filter((record) => !model || model.toLowerCase() === settings.historyModel.toLowerCase())
+			.filter((record) => record.createdAt >= start * 1000 && record.createdAt <= end * 1000)
+			.sort((a, b) => b.createdAt - a.createdAt || b.index - a.index);
+		const served = fault && fault.kind === 'repeatPage' ? Math.max(1, page - 1) : page;
+		const list =
+			fault && fault.kind === 'emptyPage'
+				? []
+				: matching.slice((served - 1) * size, served * size).map(historyEntry);
+		return {
+			status: 200,
+			json: { code: 200, data: { list, page, size, total: matching.length }, message: 'success' },
+		};
+	}
+
+	/**
+	 * A finished task put straight into the account's history (no POST, no credit): for tests that
+	 * need many tasks, or tasks created long ago. Its file and GET work like any other task's.
+	 */
+	function addPastTask(options = {}) {
+		const status = options.status === undefined ? 'completed' : options.status;
+		if (status !== 'completed' && status !== 'failed') {
+			throw new TypeError('a past task is completed or failed');
+		}
+		const taskType = options.taskType === undefined ? 'txt2audio-base' : options.taskType;
+		if (!Object.prototype.hasOwnProperty.call(TASK_SECONDS, taskType)) {
+			throw new TypeError(`unknown task type ${taskType}`);
+		}
+		const createdAt = options.createdAt === undefined ? Date.now() : options.createdAt;
+		if (!Number.isFinite(createdAt)) throw new TypeError('createdAt must be ms since the epoch');
+		const index = taskCounter++;
+		const behaviour = resolveBehaviour({}, index, taskType);
+		behaviour.outcome = status;
+		const record = {
+			id: crypto.randomUUID(),
+			index,
+			model: MODEL,
+			taskType,
+			input: { style_audio: '', style_prompt: 'pop', lyrics: '' },
+			config: { service_mode: '', webhook_config: { endpoint: '', secret: '' } },
+			behaviour,
+			status,
+			createdAt,
+			slotAt: createdAt,
+			startedAt: createdAt + 1000,
+			endedAt: createdAt + 2000,
+			deliveryChain: Promise.resolve(),
+		};
+		tasks.set(record.id, record);
+		return record.id;
+	}
+
 	/** The API proper. Returns what to answer; the caller decides whether a fault replaces it. */
-	function route(method, path, raw, headers) {
+	function route(method, path, raw, headers, query, fault) {
 		const needsKey = path.startsWith('/api/') || path.startsWith('/account/');
 		if (needsKey && !authorised(headers))
 			return envelopeError(401, 'Unauthorized: invalid API key');
@@ -751,6 +860,11 @@ async function startSimulator(options = {}) {
 			const record = tasks.get(decodeURIComponent(taskMatch[1]));
 			if (!record) return envelopeError(404, 'task not found');
 			return { status: 200, json: { code: 200, data: view(record), message: 'success' } };
+		}
+
+		if (path === HISTORY_PATH) {
+			if (method !== 'GET') return envelopeError(405, 'method not allowed');
+			return history(query || new URLSearchParams(), fault);
 		}
 
 		if (path === '/account/info') {
@@ -913,7 +1027,7 @@ async function startSimulator(options = {}) {
 		advance(Date.now());
 		let result;
 		try {
-			result = route(req.method, path, raw, req.headers);
+			result = route(req.method, path, raw, req.headers, parsed.searchParams, fault);
 		} catch (error) {
 			result = envelopeError(500, `simulator error: ${error.message}`);
 		}
@@ -1111,6 +1225,7 @@ async function startSimulator(options = {}) {
 			else throw new TypeError('setBehaviour expects a function, a behaviour object or null');
 		},
 		deliver: deliverByHand,
+		addPastTask,
 		advance() {
 			advance(Date.now());
 		},

@@ -974,3 +974,75 @@ describe('control', () => {
 		}
 	});
 });
+
+// -- task history -----------------------------------------------------------------------------
+
+describe('task history (GET /api/open/tasks/histories)', () => {
+	const HISTORY = '/api/open/tasks/histories';
+	const now = () => Math.floor(Date.now() / 1000);
+
+	test('pages newest first, filed under diffrythm, with page, size and total', async () => {
+		const sim = await start();
+		const ids = [];
+		for (let i = 0; i < 5; i++) ids.push(sim.addPastTask({ createdAt: Date.now() - (5 - i) * 1000 }));
+		const first = await api(sim, 'GET', `${HISTORY}?page=1&page_size=2&model=diffrythm`);
+		expect(first.status).toBe(200);
+		expect(first.json.code).toBe(200);
+		expect(first.json.data).toMatchObject({ page: 1, size: 2, total: 5 });
+		expect(first.json.data.list.map((e) => e.task_id)).toEqual([ids[4], ids[3]]);
+		expect(first.json.data.list[0]).toMatchObject({
+			task_model: 'diffrythm',
+			status: 'completed',
+			usage: 200000,
+			detail: { model: 'Qubico/diffrhythm', task_id: ids[4], workflow_type: 'txt2audio-base' },
+		});
+		const last = await api(sim, 'GET', `${HISTORY}?page=3&page_size=2`);
+		expect(last.json.data.list.map((e) => e.task_id)).toEqual([ids[0]]);
+		// The other spelling finds nothing here; the default page size is 10.
+		const other = await api(sim, 'GET', `${HISTORY}?model=diffrhythm`);
+		expect(other.json.data).toMatchObject({ list: [], total: 0, size: 10 });
+		const spelled = await start({ historyModel: 'diffrhythm' });
+		spelled.addPastTask();
+		expect((await api(spelled, 'GET', `${HISTORY}?model=DiffRhythm`)).json.data.total).toBe(1);
+		// Past tasks are real tasks: GET and the file route serve them.
+		expect((await api(sim, 'GET', `/api/v1/task/${ids[0]}`)).json.data.status).toBe('completed');
+		expect(parseWav((await api(sim, 'GET', `/files/${ids[0]}.wav`, { key: null })).buffer).durationSeconds).toBe(1);
+	});
+
+	test('filters by start_time and end_time (Unix seconds, inclusive)', async () => {
+		const sim = await start();
+		const old = sim.addPastTask({ createdAt: Date.now() - 2 * 86400_000, status: 'failed' });
+		const recent = sim.addPastTask({ createdAt: Date.now() - 60_000 });
+		const day = await api(sim, 'GET', `${HISTORY}?start_time=${now() - 86400}&end_time=${now()}`);
+		expect(day.json.data.list.map((e) => e.task_id)).toEqual([recent]);
+		const before = await api(sim, 'GET', `${HISTORY}?end_time=${now() - 86400}`);
+		expect(before.json.data.list.map((e) => [e.task_id, e.status, e.usage])).toEqual([[old, 'failed', 0]]);
+	});
+
+	test('page_size above 100, below 1, or a page below 1 is an error', async () => {
+		const sim = await start();
+		for (const query of ['page_size=101', 'page_size=0', 'page=0', 'page_size=abc']) {
+			const res = await api(sim, 'GET', `${HISTORY}?${query}`);
+			expect(res.status).toBe(400);
+			expect(res.json.code).toBe(400);
+			expect(res.json.message).toMatch(/^Invalid request parameters/);
+		}
+		expect((await api(sim, 'GET', `${HISTORY}?page_size=100`)).status).toBe(200);
+		expect((await api(sim, 'GET', HISTORY, { key: 'nope' })).status).toBe(401);
+	});
+
+	test('faults: an empty page, and a page repeating the one before', async () => {
+		const sim = await start();
+		for (let i = 0; i < 4; i++) sim.addPastTask({ createdAt: Date.now() - i * 1000 });
+		sim.addFault({ kind: 'emptyPage', path: HISTORY });
+		expect((await api(sim, 'GET', `${HISTORY}?page_size=2`)).json.data).toMatchObject({ list: [], total: 4 });
+		const one = await api(sim, 'GET', `${HISTORY}?page=1&page_size=2`);
+		sim.addFault({ kind: 'repeatPage', path: HISTORY });
+		const repeated = await api(sim, 'GET', `${HISTORY}?page=2&page_size=2`);
+		expect(repeated.json.data.page).toBe(2);
+		expect(repeated.json.data.list).toEqual(one.json.data.list);
+		const two = await api(sim, 'GET', `${HISTORY}?page=2&page_size=2`);
+		expect(two.json.data.list).not.toEqual(one.json.data.list);
+		expect(sim.requests.map((r) => r.fault)).toEqual(['emptyPage', null, 'repeatPage', null]);
+	});
+});

@@ -93,10 +93,8 @@ describe('PiAPI API credential', () => {
 describe('node subtitle', () => {
 	it("names the operation as the editor shows it, through n8n's expression engine", () => {
 		const subtitle = (operation: string) => subtitleOf(new DiffRhythm(), { operation });
-		expect(['generate', 'generateAndWait', 'getTask'].map(subtitle)).toEqual([
-			'Generate',
-			'Generate and Wait',
-			'Get Task',
-		]);
+		expect(
+			['generate', 'generateAndWait', 'getTask', 'listTasks', 'getAccount'].map(subtitle),
+		).toEqual(['Generate', 'Generate and Wait', 'Get Task', 'Get Many Songs', 'Get Account']);
 	});
 });

@@ -5,17 +5,26 @@ import { asNodeError, taskFieldsOf } from '../../shared/transport/errors';
 import { errorItem } from '../../shared/output/items';
 import * as generate from './generate.operation';
 import * as generateAndWait from './generateAndWait.operation';
+import * as getAccount from './getAccount.operation';
 import * as getTask from './getTask.operation';
+import * as listTasks from './listTasks.operation';
 import { audioInToolResult, runsAsTool, toolAnswer, toolErrorItem } from '../tool';
 import { isError, type Step } from '../../shared/model/step';
 import type { DiffRhythmOperation } from './types';
 
-export type DiffRhythmOperationName = 'generate' | 'generateAndWait' | 'getTask';
+export type DiffRhythmOperationName =
+	| 'generate'
+	| 'generateAndWait'
+	| 'getTask'
+	| 'listTasks'
+	| 'getAccount';
 
 export const operations: Record<DiffRhythmOperationName, DiffRhythmOperation> = {
 	generate,
 	generateAndWait,
 	getTask,
+	listTasks,
+	getAccount,
 };
 
 /** Tasks of the other items, named in the error that stops the node, so none is lost. */
@@ -76,7 +85,11 @@ export async function router(
 		isError(step) ? errorItem(step.itemIndex, step.error) : step.value,
 	);
 	// An agent gets a compact answer per task, not PiAPI's task object (nor the song, by default).
+	if (!asTool) return [output];
+	const answer = operation.toolAnswer;
 	return [
-		asTool ? output.map((item, index) => toolAnswer(item, audioInToolResult(this, index))) : output,
+		output.map((item, index) =>
+			answer ? answer(item) : toolAnswer(item, audioInToolResult(this, index)),
+		),
 	];
 }

@@ -5,7 +5,7 @@ import type { Step } from '../../shared/model/step';
 /**
  * Contract of an operation module. The router hands over all item indexes at once, because
  * Generate and Wait submits and polls items together; an operation returns one step per item, in
- * order, and throws only before anything is paid for (invalid input with `failFast`). The router
+ * order (an operation that lists gives several steps per item, in order), and throws only before anything is paid for (invalid input with `failFast`). The router
  * owns `pairedItem` defaults, Continue On Fail and the final error.
  */
 export interface DiffRhythmOperation {
@@ -15,4 +15,6 @@ export interface DiffRhythmOperation {
 		itemIndexes: number[],
 		failFast: boolean,
 	): Promise<Array<Step<INodeExecutionData>>>;
+	/** How an AI Agent sees one output item, where the default task answer does not fit. */
+	toolAnswer?(item: INodeExecutionData): INodeExecutionData;
 }

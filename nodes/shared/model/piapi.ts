@@ -73,3 +73,47 @@ export interface PiApiTask extends IDataObject {
 	} & IDataObject;
 	error?: { code?: number; message?: string; raw_message?: string } & IDataObject;
 }
+
+/**
+ * One entry of `GET /api/open/tasks/histories`. PiAPI's page documents the query, not the
+ * entries: these fields come from a third-party connector's examples and are not confirmed, so
+ * every one is optional and read through `model/history.ts`, never directly.
+ */
+export interface PiApiHistoryEntry extends IDataObject {
+	task_id?: string;
+	id?: string | number;
+	status?: TaskStatus;
+	/** RFC3339 text or Unix seconds (unconfirmed which). */
+	created_at?: string | number;
+	updated_at?: string | number;
+	task_model?: string;
+	usage?: number | IDataObject;
+	usage_type?: string;
+	detail?: { model?: string; task_id?: string; workflow_type?: string } & IDataObject;
+}
+
+/** `data` of a history page, however PiAPI wraps the entries (`list`, `items`, … or a bare array). */
+export interface PiApiHistoryPage {
+	entries: PiApiHistoryEntry[];
+	/** Number of tasks matching the query, when PiAPI says. */
+	total?: number;
+}
+
+/**
+ * `data` of `GET /account/info`. Field names from PiAPI's CLI (`credit_pack_info`,
+ * `equivalent_in_usd`) and a third-party connector (`max_concurrent_task_count`); PiAPI's own page
+ * is not readable as text. One connector lists an `api_key` field here: it is never passed on.
+ */
+export interface PiApiAccountInfo extends IDataObject {
+	id?: string | number;
+	name?: string;
+	plan?: string;
+	equivalent_in_usd?: number | string;
+	credit_pack_info?: {
+		available_credits?: number;
+		used_credits?: number;
+		total_credits?: number;
+		frozen_credits?: number;
+	} & IDataObject;
+	max_concurrent_task_count?: number | string;
+}

@@ -139,3 +139,104 @@ export function nameOption(
 	}
 	return text;
 }
+
+/**
+ * Several of a fixed set of values (a multi-options field): a list of known values, or one value
+ * on its own (an expression may give a text). An empty list means none chosen.
+ */
+export function choicesOption<T extends string>(
+	node: INode,
+	label: string,
+	value: unknown,
+	choices: readonly T[],
+	itemIndex: number,
+): T[] {
+	if (value === NOT_SET) return [];
+	const list = typeof value === 'string' ? [value] : value;
+	if (
+		Array.isArray(list) &&
+		list.every((entry) => typeof entry === 'string' && (choices as readonly string[]).includes(entry))
+	) {
+		return [...new Set(list as T[])];
+	}
+	throw inputError(
+		node,
+		label,
+		`is ${describeValue(value)}; it must be a list of ${choices.map((c) => `"${c}"`).join(', ')}`,
+		itemIndex,
+	);
+}
+
+/** Milliseconds by which `timeZone`'s clock is ahead of UTC at the instant `ms`. */
+function zoneOffsetMs(ms: number, timeZone: string): number {
+	const parts = new Intl.DateTimeFormat('en-US', {
+		timeZone,
+		hourCycle: 'h23',
+		year: 'numeric',
+		month: 'numeric',
+		day: 'numeric',
+		hour: 'numeric',
+		minute: 'numeric',
+		second: 'numeric',
+	}).formatToParts(new Date(ms));
+	const part = (type: string) => Number(parts.find((entry) => entry.type === type)?.value);
+	const clock = Date.UTC(
+		part('year'),
+		part('month') - 1,
+		part('day'),
+		part('hour'),
+		part('minute'),
+		part('second'),
+	);
+	return clock - Math.floor(ms / 1000) * 1000;
+}
+
+/**
+ * A date-and-time field as Unix milliseconds. The editor's picker gives a text without a zone
+ * (`2026-12-04T10:00:00`), meant in the workflow's time zone; a text with a zone (`Z`,
+ * `+02:00`), a JavaScript Date, or a Luxon DateTime from an expression (`{{ $now.minus(...) }}`)
+ * is taken as it is. A bare number is refused: seconds or milliseconds cannot be told apart.
+ */
+export function dateOption(
+	node: INode,
+	label: string,
+	value: unknown,
+	timeZone: string,
+	itemIndex: number,
+): number {
+	let ms: number | undefined;
+	if (value instanceof Date) ms = value.getTime();
+	else if (
+		typeof value === 'object' &&
+		value !== null &&
+		typeof (value as { toMillis?: unknown }).toMillis === 'function'
+	) {
+		ms = Number((value as { toMillis: () => unknown }).toMillis());
+	} else if (typeof value === 'string' && value.trim() !== '') {
+		const text = value.trim();
+		const wall = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?$/.exec(text);
+		if (wall) {
+			const [, y, mo, d, h = '0', mi = '0', s = '0'] = wall;
+			const asUtc = Date.UTC(+y, +mo - 1, +d, +h, +mi, +s);
+			let zone = 'UTC';
+			try {
+				zoneOffsetMs(0, timeZone);
+				zone = timeZone;
+			} catch {
+				zone = 'UTC';
+			}
+			// Two rounds settle the offset across a daylight-saving change.
+			const first = asUtc - zoneOffsetMs(asUtc, zone);
+			ms = asUtc - zoneOffsetMs(first, zone);
+		} else if (/\d{4}-\d{2}-\d{2}/.test(text)) ms = Date.parse(text);
+	}
+	if (ms === undefined || !Number.isFinite(ms)) {
+		throw inputError(
+			node,
+			label,
+			`is ${describeValue(value)}; it must be a date and time such as 2026-12-04T10:00:00`,
+			itemIndex,
+		);
+	}
+	return ms;
+}

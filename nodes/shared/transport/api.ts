@@ -1,7 +1,13 @@
 import { NodeApiError } from 'n8n-workflow';
 
 import { inputError } from './errors';
-import type { CreateTaskBody, PiApiTask } from '../model/piapi';
+import type {
+	CreateTaskBody,
+	PiApiAccountInfo,
+	PiApiHistoryPage,
+	PiApiTask,
+} from '../model/piapi';
+import { parseHistoryPage } from '../model/history';
 import { isTaskId } from '../model/task';
 import { piApiRequest, type PiApiContext } from './request';
 
@@ -69,4 +75,78 @@ export async function fetchTask(
 		itemIndex,
 	});
 	return checkTask(this, data, `get task ${taskId}`, itemIndex);
+}
+
+/** PiAPI's documented largest `page_size` of the task history; more "returns error". */
+export const HISTORY_MAX_PAGE_SIZE = 100;
+
+export interface HistoryQuery {
+	/** From 1. */
+	page: number;
+	/** 1 to {@link HISTORY_MAX_PAGE_SIZE}. */
+	pageSize: number;
+	/** PiAPI's model name (`diffrhythm`, `diffrythm`); all models when absent. */
+	model?: string;
+	/** Unix seconds. */
+	startTime: number;
+	endTime: number;
+}
+
+/**
+ * `GET /api/open/tasks/histories`: one page of the account's task history. Free, retried on
+ * transient failures. The query is checked here, so no caller can ask for more than PiAPI allows.
+ */
+export async function fetchHistoryPage(
+	this: PiApiContext,
+	query: HistoryQuery,
+	itemIndex?: number,
+): Promise<PiApiHistoryPage> {
+	const { page, pageSize, startTime, endTime } = query;
+	const whole = (value: number, min: number, max: number) =>
+		Number.isInteger(value) && value >= min && value <= max;
+	if (!whole(page, 1, 1_000_000) || !whole(pageSize, 1, HISTORY_MAX_PAGE_SIZE)) {
+		throw inputError(
+			this.getNode(),
+			'Page Size',
+			`must be a whole number from 1 to ${HISTORY_MAX_PAGE_SIZE} (PiAPI's largest page)`,
+			itemIndex ?? 0,
+		);
+	}
+	const params = new URLSearchParams({ page: String(page), page_size: String(pageSize) });
+	if (query.model) params.set('model', query.model);
+	params.set('start_time', String(Math.floor(startTime)));
+	params.set('end_time', String(Math.ceil(endTime)));
+	const data = await piApiRequest.call(this, {
+		method: 'GET',
+		path: `/api/open/tasks/histories?${params.toString()}`,
+		itemIndex,
+	});
+	const parsed = parseHistoryPage(data);
+	if (!parsed) {
+		throw new NodeApiError(
+			this.getNode(),
+			{ message: 'no task list' },
+			{
+				message: "PiAPI's task history answer held no list of tasks",
+				description: `Page ${page} of the history had no list this node knows how to read (fields: ${
+					data && typeof data === 'object' ? Object.keys(data).join(', ') || 'none' : typeof data
+				}). Nothing was charged.`,
+				itemIndex,
+			},
+		);
+	}
+	return parsed;
+}
+
+/** `GET /account/info`: credits, balance and limits of the key's account. Free. */
+export async function fetchAccount(this: PiApiContext, itemIndex?: number): Promise<PiApiAccountInfo> {
+	const data = await piApiRequest.call(this, { method: 'GET', path: '/account/info', itemIndex });
+	if (!data || typeof data !== 'object' || Array.isArray(data)) {
+		throw new NodeApiError(
+			this.getNode(),
+			{ message: 'no account' },
+			{ message: "PiAPI's account answer was not an account", itemIndex },
+		);
+	}
+	return data as PiApiAccountInfo;
 }

@@ -242,7 +242,7 @@ async function runVersion(version, { tarball, check: record, keep, log }) {
 		wf.PATHS.loop,
 		wf.PATHS.batch,
 		chatPath(),
-		...(hasTrigger ? [wf.TRIGGER_PATH, wf.RECEIVER_PATH] : []),
+		...(hasTrigger ? [wf.TRIGGER_PATH, wf.RECEIVER_PATH, wf.RECOVER_TRIGGER_PATH, wf.PATHS.recover] : []),
 	];
 	const needSetup = () => {
 		if (setupError) throw new Error(`not run: setup failed: ${setupError.message}`);
@@ -431,6 +431,7 @@ async function runVersion(version, { tarball, check: record, keep, log }) {
 			await n8n.publish(wf.IDS.loop);
 			await n8n.publish(wf.IDS.batch);
 			if (hasTrigger) await n8n.publish(wf.IDS.receiver);
+			if (hasTrigger) await n8n.publish(wf.IDS.recover);
 			await n8n.publish(wf.IDS.exampleAgent);
 			const t0 = Date.now();
 			await n8n.start(webhookPaths());
@@ -724,6 +725,76 @@ async function runVersion(version, { tarball, check: record, keep, log }) {
 			const endpoints = new Set(tasks.map((t) => t.config.webhook_config.endpoint));
 			assertEqual(endpoints.size, 1, 'one resume URL for the three tasks');
 			return `execution ${execution.id}: 3 tasks, one wait, 3 songs`;
+		});
+
+		// 15. examples/recover-songs.workflow.json, the README's "Recover songs" recipe.
+		await check(name('15. recipe "Recover songs": a song whose callback was dropped is recovered byte for byte; the delivered one is not saved twice'), async () => {
+			needServer();
+			needTrigger();
+			await sim.reset();
+			// The simulator's fault: the second song's callback is never sent.
+			await sim.behaviour({ byStylePrompt: { 'e2e dropped callback': { webhookRepeat: 0, webhookIntermediate: false } } });
+			const endpoint = `${n8n.baseUrl}/webhook/${wf.RECOVER_TRIGGER_PATH}`;
+			const create = async (style) =>
+				(await request(`${sim.url}/api/v1/task`, {
+					method: 'POST',
+					headers: { 'x-api-key': API_KEY },
+					body: {
+						model: 'Qubico/diffrhythm',
+						task_type: 'txt2audio-base',
+						input: { lyrics: wf.LYRICS, style_prompt: style },
+						config: { webhook_config: { endpoint, secret: WEBHOOK_SECRET } },
+					},
+				})).json().data.task_id;
+			const before = await n8n.executions.executions(wf.IDS.recover);
+			const delivered = await create('e2e delivered callback');
+			const dropped = await create('e2e dropped callback');
+			const byCallback = await waitForFinishedExecution(n8n, wf.IDS.recover, before, 30000);
+			assertEqual(byCallback.status, 'success', `callback execution status${executionError(byCallback)}`);
+			const savedByCallback = nodeOutput(byCallback, 'Save the Song');
+			assertEqual(savedByCallback.map((item) => item.json.task_id).join(','), delivered, 'song saved by the callback');
+			await assertSong(n8n, sim, savedByCallback[0], delivered);
+			await waitFor('both songs to complete', async () => (await sim.tasks()).filter((t) => t.status === 'completed').length === 2, { timeoutMs: 20000, intervalMs: 200 });
+			await sleep(1000);
+			const deliveries = await sim.deliveries();
+			assertEqual(deliveries.filter((d) => d.taskId === dropped).length, 0, 'callbacks sent for the dropped song');
+			assertEqual((await newExecutions(n8n, wf.IDS.recover, before)).length, 1, 'executions before the recovery run');
+
+			// The hourly run: list the last day's songs, drop the one already saved, fetch the other.
+			const recoverRun = async () => {
+				const start = (await sim.requests()).length;
+				const ran = await n8n.executions.executions(wf.IDS.recover);
+				const res = await request(`${n8n.baseUrl}/webhook/${wf.PATHS.recover}`, { method: 'POST', body: {} });
+				assertEqual(res.status, 200, 'answer of the recovery webhook');
+				const execution = await waitForFinishedExecution(n8n, wf.IDS.recover, ran, 30000);
+				assertEqual(execution.status, 'success', `recovery execution status${executionError(execution)}`);
+				const requests = (await sim.requests()).slice(start);
+				const count = (method, prefix) => requests.filter((r) => r.method === method && r.path.startsWith(prefix)).length;
+				return {
+					execution,
+					history: requests.filter((r) => r.path === '/api/open/tasks/histories'),
+					taskReads: count('GET', '/api/v1/task/'),
+					downloads: count('GET', '/files/'),
+					posts: count('POST', '/api/'),
+				};
+			};
+			const first = await recoverRun();
+			const listed = nodeOutput(first.execution, 'Songs of the Last Day');
+			assertEqual(listed.map((item) => item.json.task_id).sort().join(','), [delivered, dropped].sort().join(','), 'songs listed');
+			const saved = nodeOutput(first.execution, 'Save the Song');
+			assertEqual(saved.map((item) => item.json.task_id).join(','), dropped, 'songs recovered');
+			const song = await assertSong(n8n, sim, saved[0], dropped);
+			assertEqual(first.history.length, 2, 'history requests (diffrhythm and diffrythm)');
+			assert(first.history.every((r) => Number(r.query.page_size) <= 100), 'page_size at most 100');
+			assertEqual(first.taskReads, 1, 'task reads in the recovery run');
+			assertEqual(first.downloads, 1, 'downloads in the recovery run');
+			assertEqual(first.posts, 0, 'POST requests in the recovery run');
+
+			const second = await recoverRun();
+			const again = second.execution.data.resultData.runData['Save the Song'];
+			assert(!again || nodeOutput(second.execution, 'Save the Song').length === 0, 'a song was saved twice');
+			assertEqual(second.downloads, 0, 'downloads in the second recovery run');
+			return `callback saved ${delivered}; recovery run listed ${listed.length} songs in ${first.history.length} history requests, ${first.taskReads} task read, ${first.downloads} download: recovered ${dropped} (${song.bytes} bytes, sha256 equal); second run: 0 saved, 0 downloads`;
 		});
 
 		// 7. One execution per delivery, and the README's Remove Duplicates recipe behind it.

@@ -32,6 +32,7 @@ const IDS = {
 	agentSuspend: 'e2eWfAgentSusp01',
 	exampleLyrics: 'e2eWfExLyrics001',
 	exampleAgent: 'e2eWfExAgent0001',
+	recover: 'e2eWfRecover0001',
 };
 
 /** The example workflows the suite runs, by id. */
@@ -46,6 +47,8 @@ const PATHS = {
 	suspend: 'e2e-generate-suspend',
 	loop: 'e2e-loop-suspend',
 	batch: 'e2e-batch-suspend',
+	/** Stands in for the recovery example's Schedule Trigger. */
+	recover: 'e2e-recover-songs',
 };
 
 const TRIGGER_WEBHOOK_ID = '5e2d1c0a-7f3b-4c2e-9a1d-0e2e00000001';
@@ -54,6 +57,9 @@ const TRIGGER_PATH = `${TRIGGER_WEBHOOK_ID}/piapi`;
 /** The receiving example's trigger (PiAPI Trigger -> the README's Remove Duplicates recipe). */
 const RECEIVER_WEBHOOK_ID = '5e2d1c0a-7f3b-4c2e-9a1d-0e2e00000005';
 const RECEIVER_PATH = `${RECEIVER_WEBHOOK_ID}/piapi`;
+/** The recovery example's PiAPI Trigger. */
+const RECOVER_WEBHOOK_ID = '5e2d1c0a-7f3b-4c2e-9a1d-0e2e00000007';
+const RECOVER_TRIGGER_PATH = `${RECOVER_WEBHOOK_ID}/piapi`;
 
 const LYRICS = '[00:05.00] hello';
 /** Style prompts per scenario: the simulator can be told to treat each one differently. */
@@ -278,6 +284,8 @@ function workflows({ triggerUrl, examplesDir }) {
 		loopWorkflow(),
 		// 7: the receiving example's first two nodes, exactly as examples/ ships them.
 		receiverWorkflow(),
+		// 15: the "Recover songs" example, its schedule replaced by a webhook.
+		recoverWorkflow(),
 		// 8: Webhook -> Split Out (3 songs) -> Generate and Wait (suspend): one wait for all three.
 		workflow(IDS.batch, 'E2E: generate and wait (suspend, several items)', [
 			webhookNode('e1000000-0000-4000-8000-000000000001', 'Webhook', PATHS.batch, '5e2d1c0a-7f3b-4c2e-9a1d-0e2e00000006'),
@@ -377,6 +385,30 @@ function receiverWorkflow() {
 	]);
 }
 
+/**
+ * examples/recover-songs.workflow.json as shipped, except: the Schedule Trigger becomes a Webhook
+ * of the same name (the suite starts the hourly run itself), and Save the Song a No Op of the same
+ * name (its input is what would be written).
+ */
+function recoverWorkflow() {
+	const example = JSON.parse(fs.readFileSync(path.join(EXAMPLES_DIR, 'recover-songs.workflow.json'), 'utf8'));
+	const nodes = example.nodes
+		.filter((node) => node.type !== 'n8n-nodes-base.stickyNote')
+		.map((node) => {
+			if (node.type === 'n8n-nodes-base.scheduleTrigger') {
+				return { ...webhookNode(node.id, node.name, PATHS.recover, '5e2d1c0a-7f3b-4c2e-9a1d-0e2e00000008'), position: node.position };
+			}
+			if (node.name === 'Save the Song') {
+				return { id: node.id, name: node.name, type: 'n8n-nodes-base.noOp', typeVersion: 1, position: node.position, parameters: {} };
+			}
+			const copy = { ...node };
+			if (copy.credentials && copy.credentials.piApiApi) copy.credentials = credentialRef();
+			if (copy.type === TRIGGER) copy.webhookId = RECOVER_WEBHOOK_ID;
+			return copy;
+		});
+	return { id: IDS.recover, name: 'E2E: recover songs (example)', active: false, nodes, connections: example.connections, settings: example.settings, pinData: {} };
+}
+
 module.exports = {
 	CREDENTIAL,
 	EXAMPLES,
@@ -390,6 +422,7 @@ module.exports = {
 	TRIGGER_PATH,
 	TRIGGER_WEBHOOK_ID,
 	RECEIVER_PATH,
+	RECOVER_TRIGGER_PATH,
 	SOME_TASK_ID,
 	credentialFile,
 	// Node and workflow builders, also used by the benchmarks' real-n8n workflows.
