@@ -38,7 +38,7 @@ export const songFields: INodeProperties[] = [
 		],
 		default: 'txt2audio-base',
 		description:
-			'Length of the song: Base (txt2audio-base) 1:35, room for about 10 lines; Full (txt2audio-full) 4:45, about 35 lines. Both cost the same at PiAPI.',
+			'Length of the song: Base (txt2audio-base) 1:35, room for about 15 lines; Full (txt2audio-full) 4:45, about 50 lines. Both cost the same at PiAPI.',
 	},
 	{
 		displayName: 'Lyrics Format',
@@ -68,7 +68,7 @@ export const songFields: INodeProperties[] = [
 	lyricsField(
 		'plain',
 		'[Verse]\nCity lights are calling me home\nEvery street a song I know\n\n[Chorus]\n…',
-		'One sung line per line, 8-15 syllables each, English or Chinese. Section headers ([Verse 1], Chorus:, (Instrumental)) and blank lines become short pauses. A Base song holds about 10 lines, a Full song about 35. Leave empty for an instrumental.',
+		'One sung line per line, 8-15 syllables each, English or Chinese. Section headers ([Verse 1], Chorus:, (Instrumental)) and blank lines become short pauses. A Base song holds about 15 lines, a Full song about 50. Leave empty for an instrumental.',
 	),
 	{
 		displayName: 'Style Prompt',
