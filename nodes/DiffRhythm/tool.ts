@@ -79,8 +79,9 @@ export function refuseSuspendAsTool(context: IExecuteFunctions, mode: string): v
 }
 
 /**
- * What the model gets for one task: its id, status, audio URL and the lyrics PiAPI was given,
- * and how to get it again. Never the audio itself, nor PiAPI's whole task object.
+ * What the model gets for one task: its id, status, audio URL and the lyrics PiAPI was given
+ * (with how the node timed them, when it did), and how to get it again. Never the audio itself,
+ * nor PiAPI's whole task object.
  */
 export function toolAnswer(item: INodeExecutionData, keepAudio: boolean): INodeExecutionData {
 	// Error items (Continue On Fail) are already short: error, description, task id.
@@ -111,6 +112,9 @@ export function toolAnswer(item: INodeExecutionData, keepAudio: boolean): INodeE
 		lyrics: typeof input.lyrics === 'string' ? input.lyrics : null,
 		message,
 	};
+	// How the node timed plain lyrics, in one sentence: enough for the model to explain a rushed song.
+	const timing = json.lyricsTiming as IDataObject | undefined;
+	if (typeof timing?.summary === 'string') answer.lyricsTiming = timing.summary;
 	const result: INodeExecutionData = { json: answer, pairedItem: item.pairedItem };
 	if (keepAudio && item.binary) result.binary = item.binary;
 	return result;

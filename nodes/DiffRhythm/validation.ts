@@ -2,8 +2,8 @@ import { z } from 'zod';
 
 import { extensionOf } from '../shared/model/audio';
 import { describeValue } from '../shared/parameters/options';
-import { normaliseTimestamp } from './lyrics/lrc';
-import { timePlainLyrics } from './lyrics/timing';
+import { leadingTimestamps } from './lyrics/lrc';
+import { lyricsTimingOf, timePlainLyrics, type LyricsTiming } from './lyrics/timing';
 import {
 	REFERENCE_AUDIO_FORMATS,
 	TASK_TYPE_SECONDS,
@@ -52,86 +52,132 @@ function formatTime(seconds: number): string {
 	return `${minutes}:${String(Math.round(seconds - minutes * 60)).padStart(2, '0')}`;
 }
 
-const LRC_LINE = /^\[(\d{2}):(\d{2})\.(\d{2})\](.*)$/;
 // Digits, colons, dots and brackets in ASCII or their fullwidth forms (an IME types those).
 const TIMESTAMP_LIKE =
 	/^[[［]\s*[\d０-９]{1,3}\s*[:：]\s*[\d０-９]{1,2}(?:[.:．：][\d０-９]{1,4})?\s*[\]］]/;
 const FULLWIDTH = /[０-９：．［］]/;
 const TAG_LIKE = /^\[[^\]\d]*\]/;
+/** A time tag inside a line's text, which DiffRhythm would sing as words. */
+const INNER_TIMESTAMP = /\[\s*\d{1,3}\s*:\s*\d{1,2}/;
+
+function quoted(line: string): string {
+	return `"${line.length > 40 ? `${line.slice(0, 40)}…` : line}"`;
+}
+
+/** Why a line that does not start with a usable `[mm:ss.xx]` cannot be sent. */
+function untimedProblem(line: string, lineNumber: number): string {
+	const shown = quoted(line);
+	if (TIMESTAMP_LIKE.test(line) && FULLWIDTH.test(line.slice(0, 16))) {
+		return `line ${lineNumber}: ${shown} has a timestamp in fullwidth characters; write it with ASCII digits, colon and dot as [mm:ss.xx], e.g. [00:10.00]`;
+	}
+	if (TIMESTAMP_LIKE.test(line)) {
+		return `line ${lineNumber}: ${shown} has a timestamp in the wrong format; write it as [mm:ss.xx], e.g. [00:10.00]`;
+	}
+	if (TAG_LIKE.test(line)) {
+		return `line ${lineNumber}: ${shown} is a section tag; DiffRhythm ignores such lines, so remove it or give it a timestamp`;
+	}
+	return `line ${lineNumber}: ${shown} does not start with a [mm:ss.xx] timestamp`;
+}
+
+/** One timestamp of the lyrics, with the line of the input it came from. */
+interface Stamp {
+	stamp: string;
+	seconds: number;
+	text: string;
+	line: number;
+}
 
 /**
- * Checks LRC lyrics the way upstream DiffRhythm reads them: it slices `line[1:9]` as the time and
- * silently drops any line that does not parse, so `[0:10.5]`, `[00:10.000]` or `[verse]` would be
- * lost or garbled after PiAPI has charged for the song. Blank lines and surrounding spaces are
- * harmless and removed. Returns the normalised text and lines, or the problems found (1-based lines).
+ * Checks LRC lyrics the way upstream DiffRhythm reads them: it slices `line[1:9]` as the time,
+ * silently drops any line that does not parse and places the lines in the order given, so
+ * `[0:10.5]`, `[00:10.000]` or `[verse]` would be lost or garbled after PiAPI has charged for the
+ * song. Blank lines and surrounding spaces are harmless and removed. A line sung at several times
+ * (`[00:10.00][01:20.00] chorus`, common in LRC files) becomes one line per time; lyrics with such
+ * lines are put in time order, as LRC players do, since their lines are not written in it.
+ * Enhanced-LRC word times (`<00:10.50>`) are removed. Returns the normalised text and lines, or
+ * the problems found (1-based lines, in line order).
  */
 export function checkLyrics(
 	lyrics: string,
 	taskType: DiffRhythmTaskType,
 ): { text: string; lines: LyricLine[]; problems: string[] } {
 	const songSeconds = TASK_TYPE_SECONDS[taskType];
-	const lines: LyricLine[] = [];
-	const kept: string[] = [];
-	const problems: string[] = [];
-	let previous: { seconds: number; line: number } | undefined;
+	const problems: Array<{ line: number; message: string }> = [];
+	const stamps: Stamp[] = [];
+	let repeated = false;
 	lyrics.split(/\r\n|\r|\n/).forEach((raw, index) => {
-		const lineNumber = index + 1;
+		const line = index + 1;
+		const trimmed = raw.trim();
+		if (trimmed === '') return;
 		// Near-misses such as [00:10] or [0:10.500] are rewritten as [mm:ss.xx] first.
-		const line = normaliseTimestamp(raw.trim());
-		if (line === '') return;
-		const match = LRC_LINE.exec(line);
-		if (!match) {
-			const shown = line.length > 40 ? `${line.slice(0, 40)}…` : line;
-			if (TIMESTAMP_LIKE.test(line) && FULLWIDTH.test(line.slice(0, 16))) {
-				problems.push(
-					`line ${lineNumber}: "${shown}" has a timestamp in fullwidth characters; write it with ASCII digits, colon and dot as [mm:ss.xx], e.g. [00:10.00]`,
-				);
-			} else if (TIMESTAMP_LIKE.test(line)) {
-				problems.push(
-					`line ${lineNumber}: "${shown}" has a timestamp in the wrong format; write it as [mm:ss.xx], e.g. [00:10.00]`,
-				);
-			} else if (TAG_LIKE.test(line)) {
-				problems.push(
-					`line ${lineNumber}: "${shown}" is a section tag; DiffRhythm ignores such lines, so remove it or give it a timestamp`,
-				);
-			} else {
-				problems.push(`line ${lineNumber}: "${shown}" does not start with a [mm:ss.xx] timestamp`);
+		const { stamps: times, text } = leadingTimestamps(trimmed);
+		if (times.length === 0) {
+			problems.push({ line, message: untimedProblem(trimmed, line) });
+			return;
+		}
+		if (TIMESTAMP_LIKE.test(text)) {
+			problems.push({
+				line,
+				message: `line ${line}: ${quoted(trimmed)} has a second timestamp in the wrong format; write each as [mm:ss.xx], e.g. [00:10.00][01:20.00]`,
+			});
+			return;
+		}
+		if (INNER_TIMESTAMP.test(text)) {
+			problems.push({
+				line,
+				message: `line ${line}: ${quoted(trimmed)} has a timestamp inside its text, which DiffRhythm would sing; put each timed line on a line of its own`,
+			});
+			return;
+		}
+		if (text.length > INPUT_LIMITS.lineChars) {
+			problems.push({
+				line,
+				message: `line ${line}: its text has ${text.length} characters, more than ${INPUT_LIMITS.lineChars}; split it into several timed lines`,
+			});
+		}
+		if (times.length > 1) repeated = true;
+		for (const stamp of times) {
+			const [mm, ss, xx] = stamp.slice(1, -1).split(/[:.]/);
+			if (Number(ss) >= 60) {
+				problems.push({
+					line,
+					message: `line ${line}: ${stamp} has ${ss} seconds; seconds must be below 60`,
+				});
+				continue;
 			}
-			return;
+			stamps.push({ stamp, seconds: Number(mm) * 60 + Number(ss) + Number(xx) / 100, text, line });
 		}
-		const [, mm, ss, xx, text] = match;
-		if (Number(ss) >= 60) {
-			problems.push(
-				`line ${lineNumber}: [${mm}:${ss}.${xx}] has ${ss} seconds; seconds must be below 60`,
-			);
-			return;
-		}
-		const seconds = Number(mm) * 60 + Number(ss) + Number(xx) / 100;
+	});
+	if (repeated) stamps.sort((a, b) => a.seconds - b.seconds);
+	let previous: Stamp | undefined;
+	for (const current of stamps) {
+		const { stamp, seconds, line } = current;
 		if (previous && seconds <= previous.seconds) {
-			problems.push(
-				`line ${lineNumber}: [${mm}:${ss}.${xx}] is not later than line ${previous.line}; timestamps must increase`,
-			);
+			problems.push({
+				line,
+				message: `line ${line}: ${stamp} is not later than ${previous.line === line ? `its ${previous.stamp}` : `line ${previous.line}`}; timestamps must increase`,
+			});
 		} else if (previous && seconds - previous.seconds < INPUT_LIMITS.minLineGapSeconds) {
-			problems.push(
-				`line ${lineNumber}: [${mm}:${ss}.${xx}] is less than ${INPUT_LIMITS.minLineGapSeconds} s after line ${previous.line}; DiffRhythm skips words of lines that close`,
-			);
-		}
-		if (text.trim().length > INPUT_LIMITS.lineChars) {
-			problems.push(
-				`line ${lineNumber}: its text has ${text.trim().length} characters, more than ${INPUT_LIMITS.lineChars}; split it into several timed lines`,
-			);
+			problems.push({
+				line,
+				message: `line ${line}: ${stamp} is less than ${INPUT_LIMITS.minLineGapSeconds} s after ${previous.line === line ? `its ${previous.stamp}` : `line ${previous.line}`}; DiffRhythm skips words of lines that close`,
+			});
 		}
 		if (seconds >= songSeconds) {
-			problems.push(
-				`line ${lineNumber}: [${mm}:${ss}.${xx}] is past the end of a ${taskType === 'txt2audio-base' ? 'Base' : 'Full'} song (${formatTime(songSeconds)}); DiffRhythm would drop it`,
-			);
+			problems.push({
+				line,
+				message: `line ${line}: ${stamp} is past the end of a ${taskType === 'txt2audio-base' ? 'Base' : 'Full'} song (${formatTime(songSeconds)}); DiffRhythm would drop it`,
+			});
 		}
-		previous = { seconds, line: lineNumber };
-		lines.push({ seconds, text: text.trim() });
-		kept.push(`[${mm}:${ss}.${xx}]${text.trim() ? ` ${text.trim()}` : ''}`);
-	});
-	// A few problems are enough to act on; a pasted book should not make a message of megabytes.
-	return { text: kept.join('\n'), lines, problems: problems.slice(0, 20) };
+		previous = current;
+	}
+	problems.sort((a, b) => a.line - b.line);
+	return {
+		text: stamps.map(({ stamp, text }) => `${stamp}${text ? ` ${text}` : ''}`).join('\n'),
+		lines: stamps.map(({ seconds, text }) => ({ seconds, text })),
+		// A few problems are enough to act on; a pasted book should not make a message of megabytes.
+		problems: problems.slice(0, 20).map((problem) => problem.message),
+	};
 }
 
 /** What the Lyrics Format field says the Lyrics are. */
@@ -140,16 +186,20 @@ export type LyricsFormat = 'lrc' | 'plain';
 /**
  * The lyrics to send, whatever their format: LRC is checked as it is; plain text is timed first
  * (lyrics/timing.ts), unless it already starts with a timestamp, then it is checked as LRC.
+ * `timing` says how the node timed plain text (the output's `lyricsTiming`).
  */
 export function prepareLyrics(
 	lyrics: string,
 	format: LyricsFormat,
 	taskType: DiffRhythmTaskType,
-): { text: string; lines: LyricLine[]; problems: string[] } {
+): { text: string; lines: LyricLine[]; problems: string[]; timing?: LyricsTiming } {
 	if (format !== 'plain') return checkLyrics(lyrics, taskType);
 	const timed = timePlainLyrics(lyrics, taskType);
 	if (timed.kind === 'problem') return { text: '', lines: [], problems: [timed.problem] };
-	return checkLyrics(timed.kind === 'timed' ? timed.lyrics.lrc : lyrics, taskType);
+	if (timed.kind === 'alreadyTimed') return checkLyrics(lyrics, taskType);
+	const checked = checkLyrics(timed.lyrics.lrc, taskType);
+	const timing = lyricsTimingOf(timed.lyrics, taskType);
+	return timing ? { ...checked, timing } : checked;
 }
 
 /**

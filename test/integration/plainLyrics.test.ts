@@ -1,4 +1,4 @@
-import { timePlainLyrics } from '../../nodes/DiffRhythm/lyrics/timing';
+import { lyricsTimingOf, timePlainLyrics } from '../../nodes/DiffRhythm/lyrics/timing';
 import { GENERATE_AND_WAIT, items, runNode, useSimulator } from './helpers';
 
 const sim = useSimulator({ pendingMs: 50, renderMs: 300, audioSeconds: 1 });
@@ -10,11 +10,19 @@ Every street a song I know
 Chorus:
 Sing it loud and never let the morning find us sleeping`;
 
-function expectedLrc(text: string, taskType: 'txt2audio-base' | 'txt2audio-full'): string {
+function timed(text: string, taskType: 'txt2audio-base' | 'txt2audio-full') {
 	const result = timePlainLyrics(text, taskType);
 	if (result.kind !== 'timed') throw new Error(result.kind);
-	return result.lyrics.lrc;
+	return result.lyrics;
 }
+
+const expectedLrc = (text: string, taskType: 'txt2audio-base' | 'txt2audio-full') =>
+	timed(text, taskType).lrc;
+
+/** More than a Base song holds at the natural pace: sung faster, the section pauses left out. */
+const LONG = Array.from({ length: 20 }, (_, i) =>
+	i % 4 === 0 ? '[Verse]\nEvery single night I dream of you and me' : 'Every single night I dream of you and me',
+).join('\n');
 
 describe('Lyrics Format "Plain Text, Timed for You"', () => {
 	it('sends timed LRC and shows it in the output (input.lyrics)', async () => {
@@ -28,6 +36,33 @@ describe('Lyrics Format "Plain Text, Timed for You"', () => {
 		const [item] = result.output('DiffRhythm')!;
 		expect(item.json.status).toBe('completed');
 		expect((item.json.input as { lyrics: string }).lyrics).toBe(lrc);
+		expect(item.json.lyricsTiming).toEqual({
+			pace: 1,
+			lines: 3,
+			firstLineAt: '00:10.00',
+			lastLineAt: expect.stringMatching(/^00:\d\d\.\d\d$/),
+			squeezedLines: [],
+			droppedPauses: [],
+			summary: expect.stringMatching(/^3 lines from 0:10 to 0:\d\d, at the natural pace\.$/),
+		});
+	});
+
+	it('says in the output how the lyrics were timed: the pace, the squeezed lines, the pauses left out', async () => {
+		const result = await runNode(sim, { ...GENERATE_AND_WAIT, lyricsFormat: 'plain', lyrics: LONG });
+		expect(result.status).toBe('success');
+		const [item] = result.output('DiffRhythm')!;
+		const expected = lyricsTimingOf(timed(LONG, 'txt2audio-base'), 'txt2audio-base')!;
+		expect(item.json.lyricsTiming).toEqual(expected);
+		expect(expected.pace).toBeGreaterThan(1);
+		expect(expected.squeezedLines).toHaveLength(20);
+		expect(expected.droppedPauses.map((pause) => pause.line)).toEqual([6, 11, 16, 21]);
+		expect(expected.summary).toContain('faster than the natural pace to fit a Base (1:35) song');
+		expect(sim.posts()[0].body.input.lyrics).toBe(expectedLrc(LONG, 'txt2audio-base'));
+	});
+
+	it('adds no lyricsTiming to LRC lyrics, which the node does not time', async () => {
+		const result = await runNode(sim, { ...GENERATE_AND_WAIT, lyrics: '[00:10.00] one\n[00:17.50] two' });
+		expect(result.output('DiffRhythm')![0].json).not.toHaveProperty('lyricsTiming');
 	});
 
 	it('times per item and task type (Generate, expressions per item)', async () => {
@@ -45,6 +80,11 @@ describe('Lyrics Format "Plain Text, Timed for You"', () => {
 		expect(result.status).toBe('success');
 		const sent = sim.posts().map((post) => post.body.input.lyrics);
 		expect(sent).toEqual([expectedLrc(PLAIN, 'txt2audio-base'), expectedLrc(PLAIN, 'txt2audio-full')]);
+		// Generate's pending items say how each was timed too.
+		expect(result.output('DiffRhythm')!.map((item) => item.json.lyricsTiming)).toEqual([
+			lyricsTimingOf(timed(PLAIN, 'txt2audio-base'), 'txt2audio-base'),
+			lyricsTimingOf(timed(PLAIN, 'txt2audio-full'), 'txt2audio-full'),
+		]);
 		// Only the Base song gets the closing empty line upstream drops instead of the last one.
 		expect(sent[0]).toMatch(/\]$/);
 		expect(sent[1]).toMatch(/sleeping$/);

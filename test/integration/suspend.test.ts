@@ -219,6 +219,18 @@ describe('Generate and Wait, Wait Mode "Suspend Until PiAPI Calls Back"', () => 
 		expect(Object.keys(resumed.json).sort()).toEqual(Object.keys(polled.json).sort());
 	});
 
+	it('resumes plain lyrics with the same lyricsTiming as Poll mode', async () => {
+		const plain = { lyricsFormat: 'plain', lyrics: '[Verse]\nCity lights are calling me home\n\nSing it loud' };
+		const waiting = await suspend({ ...SUSPEND, ...plain, downloadAudio: false });
+		expect(waiting.status).toBe('waiting');
+		const resumed = (await server.finished(waiting.executionId)).output('DiffRhythm')![0];
+		const polled = (await runNode(sim, { ...GENERATE_AND_WAIT, ...plain, downloadAudio: false })).output(
+			'DiffRhythm',
+		)![0];
+		expect(resumed.json.lyricsTiming).toMatchObject({ pace: 1, lines: 2 });
+		expect(resumed.json.lyricsTiming).toEqual(polled.json.lyricsTiming);
+	});
+
 	it('passes the input on with the task id when Max Wait runs out', async () => {
 		stuck();
 		const waiting = await suspend(SUSPEND, [{ json: { song: 'first' } }]);

@@ -28,9 +28,11 @@ describe('as an AI Agent tool', () => {
 		expect(items).toHaveLength(1);
 		const [taskId] = [...sim.tasks.keys()];
 		expect(Object.keys(items[0].json).sort()).toEqual(
-			['audioUrl', 'lyrics', 'message', 'status', 'stylePrompt', 'taskId', 'taskType'].sort(),
+			['audioUrl', 'lyrics', 'lyricsTiming', 'message', 'status', 'stylePrompt', 'taskId', 'taskType'].sort(),
 		);
 		expect(items[0].json).toMatchObject({ taskId, status: 'completed', lyrics: sim.posts()[0].body.input.lyrics });
+		// How the node timed the model's plain lyrics, in one sentence the model can pass on.
+		expect(items[0].json.lyricsTiming).toBe('2 lines from 0:10 to 0:13, at the natural pace.');
 		expect(items[0].binary).toBeUndefined();
 		expect(sim.count('GET', '/files/')).toBe(0);
 	});

@@ -27,6 +27,13 @@ function problemOf(text: string, taskType: DiffRhythmTaskType = 'txt2audio-base'
 	return result.problem;
 }
 
+/** A line's natural length for its syllables (English). */
+const natural = (syllables: number) =>
+	Math.min(
+		TIMING.maxLineSeconds,
+		Math.max(TIMING.minLineSeconds, TIMING.lineBaseSeconds + syllables * TIMING.secondsPerSyllable),
+	);
+
 /** Gaps between the starts of consecutive lines, in seconds. */
 function gaps(lyrics: TimedLyrics): number[] {
 	return lyrics.lines.slice(1).map((line, index) => line.seconds - lyrics.lines[index].seconds);
@@ -107,30 +114,33 @@ describe('timePlainLyrics', () => {
 		expect(lyrics.lines.map((line) => line.line)).toEqual([2, 3, 4, 7, 8, undefined]);
 		expect(lyrics.lines[0].seconds).toBe(TIMING.introSeconds);
 		const [home, street, rain, loud, morning] = gaps(lyrics);
-		// 8 syllables: about 4 s; 10 syllables: longer.
-		expect(home).toBeCloseTo(8 * 0.45 + 0.7, 1);
+		// 8 syllables: about 3.3 s; 10 syllables: longer.
+		expect(home).toBeCloseTo(natural(8), 2);
 		expect(street).toBeGreaterThanOrEqual(TIMING.minLineSeconds);
 		// The blank line and [Chorus] merge into one section pause after the third line.
-		expect(rain).toBeCloseTo(10 * 0.45 + 0.7 + TIMING.pauseSeconds.section, 1);
-		// Three syllables still get the shortest gap; 14 get about 7 s, like PiAPI's example.
-		expect(loud).toBe(TIMING.minLineSeconds);
-		expect(morning).toBeCloseTo(7, 1);
+		expect(rain).toBeCloseTo(natural(10) + TIMING.pauseSeconds.section, 2);
+		// Three syllables get about the shortest gap; 14 get about 4.9 s, as singers take them.
+		expect(loud).toBeCloseTo(Math.max(TIMING.minLineSeconds, natural(3)), 2);
+		expect(loud).toBeGreaterThanOrEqual(TIMING.minLineSeconds);
+		expect(morning).toBeCloseTo(natural(14), 2);
 		expect(morning).toBeLessThanOrEqual(TIMING.maxLineSeconds);
 		expect(lyrics.lrc).toBe(
 			[
 				'[00:10.00] City lights are calling me home',
-				'[00:14.30] Every street a song I know',
-				'[00:18.60] I keep on walking through the rain tonight',
-				'[00:25.80] Sing it loud',
-				'[00:29.30] Sing it loud and never let the morning find us sleeping',
-				'[00:36.30]',
+				'[00:13.33] Every street a song I know',
+				'[00:16.66] I keep on walking through the rain tonight',
+				'[00:22.51] Sing it loud',
+				'[00:24.54] Sing it loud and never let the morning find us sleeping',
+				'[00:29.43]',
 			].join('\n'),
 		);
 		expect(lyrics.pace).toBe(1);
+		expect(lyrics.squeezed).toEqual([]);
+		expect(lyrics.droppedPauses).toEqual([]);
 	});
 
 	it('ends a Base song with an empty line, which upstream drops instead of the last sung line; not a Full song', () => {
-		expect(timed('one line only').lrc).toBe('[00:10.00] one line only\n[00:13.50]');
+		expect(timed('one line only').lrc).toBe('[00:10.00] one line only\n[00:12.29]');
 		expect(timed('one line only', 'txt2audio-full').lrc).toBe('[00:10.00] one line only');
 	});
 
@@ -138,8 +148,11 @@ describe('timePlainLyrics', () => {
 		const lyrics = timed('【主歌】\n月光洒满窗台\n我在等你回来的那一天到来\n\n【副歌】\n唱吧');
 		expect(lyrics.syllables).toBe(6 + 12 + 2);
 		const [short, long] = gaps(lyrics);
-		expect(short).toBeCloseTo(Math.max(TIMING.minLineSeconds, 6 * 0.45 + 0.7), 2);
-		expect(long).toBeCloseTo(12 * 0.45 + 0.7 + TIMING.pauseSeconds.section, 2);
+		expect(short).toBeCloseTo(TIMING.lineBaseSeconds + 6 * TIMING.secondsPerCjkCharacter, 2);
+		expect(long).toBeCloseTo(
+			TIMING.lineBaseSeconds + 12 * TIMING.secondsPerCjkCharacter + TIMING.pauseSeconds.section,
+			2,
+		);
 		expect(lyrics.lrc.split('\n')[0]).toBe('[00:10.00] 月光洒满窗台');
 	});
 
@@ -148,33 +161,33 @@ describe('timePlainLyrics', () => {
 			'A short line here\n(Instrumental)\nA short line here\none two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen\nend',
 		);
 		const [instrumental, , long] = gaps(lyrics);
-		expect(instrumental).toBeCloseTo(TIMING.minLineSeconds + TIMING.pauseSeconds.instrumental, 2);
+		expect(instrumental).toBeCloseTo(natural(4) + TIMING.pauseSeconds.instrumental, 2);
 		expect(long).toBe(TIMING.maxLineSeconds);
 	});
 
 	it('sings a little faster when the lyrics almost fill the song, without pauses, and keeps every line inside it', () => {
 		const verse = 'Every single night I dream of you and me';
-		const text = Array.from({ length: 15 }, (_, i) => (i % 4 === 0 ? `[Verse]\n${verse}` : verse)).join('\n');
+		const text = Array.from({ length: 20 }, (_, i) => (i % 4 === 0 ? `[Verse]\n${verse}` : verse)).join('\n');
 		const lyrics = timed(text);
 		expect(lyrics.pace).toBeGreaterThan(1);
 		const { to } = lyricWindow('txt2audio-base');
 		const sung = lyrics.lines.filter((line) => line.text);
-		expect(sung).toHaveLength(15);
+		expect(sung).toHaveLength(20);
 		expect(lyrics.lines[lyrics.lines.length - 1].seconds).toBeLessThanOrEqual(to + 0.01);
 		for (const gap of gaps(lyrics)) expect(gap).toBeGreaterThanOrEqual(TIMING.minFastLineSeconds - 0.01);
 		expect(checkLyrics(lyrics.lrc, 'txt2audio-base').problems).toEqual([]);
 	});
 
 	it('refuses lyrics too long for the song with the numbers and what to do', () => {
-		const text = Array.from({ length: 20 }, (_, i) => `This is a fairly long line number ${i + 1} of it`).join('\n');
+		const text = Array.from({ length: 24 }, (_, i) => `This is a fairly long line number ${i + 1} of it`).join('\n');
 		expect(problemOf(text)).toBe(
-			'too long for a Base (1:35) song: 20 lines with 251 syllables need about 2:07 of singing (1:35 at the fastest pace), ' +
-				'but the song has 1:17 for lyrics (from 0:10 to 1:27). Choose Task Type "Full (4:45)" (4:20 for lyrics), or cut the lyrics to about 12 lines.',
+			'too long for a Base (1:35) song: 24 lines with 303 syllables need about 1:49 of singing (1:22 at the fastest pace), ' +
+				'but the song has 1:17 for lyrics (from 0:10 to 1:27). Choose Task Type "Full (4:45)" (4:20 for lyrics), or cut the lyrics to about 16 lines.',
 		);
 		expect(timePlainLyrics(text, 'txt2audio-full').kind).toBe('timed');
-		const epic = Array.from({ length: 60 }, () => 'This is a fairly long line of the song again').join('\n');
+		const epic = Array.from({ length: 80 }, () => 'This is a fairly long line of the song again').join('\n');
 		expect(problemOf(epic, 'txt2audio-full')).toMatch(
-			/^too long for a Full \(4:45\) song: 60 lines with \d+ syllables .* the song has 4:20 for lyrics \(from 0:10 to 4:30\)\. Cut the lyrics to about \d+ lines, or split them into two songs\.$/,
+			/^too long for a Full \(4:45\) song: 80 lines with \d+ syllables .* the song has 4:20 for lyrics \(from 0:10 to 4:30\)\. Cut the lyrics to about \d+ lines, or split them into two songs\.$/,
 		);
 	});
 

@@ -1,4 +1,8 @@
 import type { INodeProperties } from 'n8n-workflow';
+import { songCapacity, TYPICAL_LINE_SYLLABLES } from '../lyrics/timing';
+
+const BASE = songCapacity('txt2audio-base');
+const FULL = songCapacity('txt2audio-full');
 
 /** The Lyrics field, one per Lyrics Format: same parameter, with help for what that format needs. */
 function lyricsField(
@@ -38,7 +42,7 @@ export const songFields: INodeProperties[] = [
 		],
 		default: 'txt2audio-base',
 		description:
-			'Length of the song: Base (txt2audio-base) 1:35, room for about 10 lines; Full (txt2audio-full) 4:45, about 35 lines. Both cost the same at PiAPI.',
+			`Length of the song: Base (txt2audio-base) 1:35, room for about ${BASE.lines} lines; Full (txt2audio-full) 4:45, about ${FULL.lines} lines. Both cost the same at PiAPI.`,
 	},
 	{
 		displayName: 'Lyrics Format',
@@ -68,7 +72,7 @@ export const songFields: INodeProperties[] = [
 	lyricsField(
 		'plain',
 		'[Verse]\nCity lights are calling me home\nEvery street a song I know\n\n[Chorus]\n…',
-		'One sung line per line, 8-15 syllables each, English or Chinese. Section headers ([Verse 1], Chorus:, (Instrumental)) and blank lines become short pauses. A Base song holds about 10 lines, a Full song about 35. Leave empty for an instrumental.',
+		`One sung line per line, about ${TYPICAL_LINE_SYLLABLES} syllables each, English or Chinese. Section headers ([Verse 1], Chorus:, (Instrumental)) and blank lines become short pauses. A Base song holds about ${BASE.lines} lines, a Full song about ${FULL.lines}. Leave empty for an instrumental.`,
 	),
 	{
 		displayName: 'Style Prompt',

@@ -7,7 +7,14 @@ import { describeValue, NOT_SET, optionOf } from '../../shared/parameters/option
 import { toOutputJson } from '../../shared/model/task';
 import { FIELD_LABELS } from '../validation';
 import { songFields } from './common.descriptions';
-import { buildCreateTaskBody, createAll, credentialWebhookSecret, prepareAll } from './submit';
+import {
+	buildCreateTaskBody,
+	createAll,
+	credentialWebhookSecret,
+	prepareAll,
+	withLyricsTiming,
+	type LyricsTimings,
+} from './submit';
 import { isError, type Step } from '../../shared/model/step';
 
 const properties: INodeProperties[] = [
@@ -41,6 +48,7 @@ export async function execute(
 	failFast: boolean,
 ): Promise<Array<Step<INodeExecutionData>>> {
 	let secret: string | undefined;
+	const timings: LyricsTimings = new Map();
 	const prepared = await prepareAll.call(
 		this,
 		itemIndexes,
@@ -56,9 +64,16 @@ export async function execute(
 				);
 			}
 			const callbackUrl = raw === NOT_SET ? '' : raw.trim();
-			if (callbackUrl === '') return await buildCreateTaskBody.call(this, itemIndex);
+			if (callbackUrl === '') {
+				return await buildCreateTaskBody.call(this, itemIndex, undefined, timings);
+			}
 			secret ??= await credentialWebhookSecret.call(this);
-			return await buildCreateTaskBody.call(this, itemIndex, { endpoint: callbackUrl, secret });
+			return await buildCreateTaskBody.call(
+				this,
+				itemIndex,
+				{ endpoint: callbackUrl, secret },
+				timings,
+			);
 		},
 	);
 	const created = await createAll.call(this, prepared, WAIT_DEFAULTS.concurrency);
@@ -67,7 +82,10 @@ export async function execute(
 			? step
 			: {
 					itemIndex: step.itemIndex,
-					value: { json: toOutputJson(step.value), pairedItem: { item: step.itemIndex } },
+					value: {
+						json: withLyricsTiming(toOutputJson(step.value), timings.get(step.itemIndex)),
+						pairedItem: { item: step.itemIndex },
+					},
 				},
 	);
 }

@@ -21,7 +21,13 @@ import { statusPhase } from '../../shared/model/task';
 import { itemOutputOptions, refuseSuspendAsTool } from '../tool';
 import { strategyFor, type WaitMode, type WaitOptions, type WaitResult } from '../wait';
 import { audioInToolResultOption, songFields } from './common.descriptions';
-import { buildCreateTaskBody, createAll, prepareAll } from './submit';
+import {
+	buildCreateTaskBody,
+	createAll,
+	prepareAll,
+	withLyricsTiming,
+	type LyricsTimings,
+} from './submit';
 import { isError, type Step } from '../../shared/model/step';
 
 /** The number options' ranges: the editor's fields and the run-time check use the same ones. */
@@ -153,9 +159,10 @@ async function waitKeepingTasks(
 	this: IExecuteFunctions,
 	created: Array<Step<PiApiTask>>,
 	options: WaitOptions,
+	timings: LyricsTimings,
 ): Promise<WaitResult> {
 	try {
-		return await strategyFor(options.mode).wait.call(this, created, options);
+		return await strategyFor(options.mode).wait.call(this, created, options, timings);
 	} catch (error) {
 		return {
 			settled: created.map((step) =>
@@ -190,17 +197,18 @@ export async function execute(
 	const strategy = strategyFor(waitOptions.mode);
 	const callback = await strategy.callback?.call(this, itemIndexes, waitOptions);
 	const outputs = new Map<number, OutputOptions>();
+	const timings: LyricsTimings = new Map();
 	const prepared = await prepareAll.call(
 		this,
 		itemIndexes,
 		failFast,
 		async function (this: IExecuteFunctions, itemIndex) {
 			outputs.set(itemIndex, itemOutputOptions(this, itemIndex, true));
-			return await buildCreateTaskBody.call(this, itemIndex, callback);
+			return await buildCreateTaskBody.call(this, itemIndex, callback, timings);
 		},
 	);
 	const created = await createAll.call(this, prepared, waitOptions.concurrency);
-	const result = await waitKeepingTasks.call(this, created, waitOptions);
+	const result = await waitKeepingTasks.call(this, created, waitOptions, timings);
 	if ('suspended' in result) return result.suspended;
 
 	return await mapWithConcurrency(
@@ -214,6 +222,7 @@ export async function execute(
 			}
 			try {
 				const value = await taskToItem.call(this, task, itemIndex, outputs.get(itemIndex)!);
+				value.json = withLyricsTiming(value.json, timings.get(itemIndex));
 				return { itemIndex, value };
 			} catch (error) {
 				return {

@@ -1,4 +1,4 @@
-import type { IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { audioSeconds, sniffAudio } from '../../shared/model/audio';
 import {
@@ -13,6 +13,7 @@ import type { CreateTaskBody, PiApiTask, WebhookConfig } from '../../shared/mode
 import { mapWithConcurrency } from '../../shared/utils/concurrency';
 import { createTask } from '../../shared/transport/api';
 import { isError, type Step } from '../../shared/model/step';
+import type { LyricsTiming } from '../lyrics/timing';
 import { FIELD_LABELS, firstIssue, generateInputSchema, prepareLyrics } from '../validation';
 
 /** DiffRhythm reads 10 s from the middle of the reference; a shorter file fails after payment. */
@@ -75,14 +76,24 @@ async function referenceAudioData(this: IExecuteFunctions, itemIndex: number): P
 	return `data:${format.mimeType};base64,${buffer.toString('base64')}`;
 }
 
+/** How the node timed each item's plain lyrics, by item index (the output's `lyricsTiming`). */
+export type LyricsTimings = Map<number, LyricsTiming>;
+
+/** An item's output JSON with its `lyricsTiming`, when the node timed its lyrics. */
+export function withLyricsTiming(json: IDataObject, timing: LyricsTiming | undefined): IDataObject {
+	return timing ? { ...json, lyricsTiming: timing } : json;
+}
+
 /**
  * Reads and checks one item's song fields and builds the create-task body. Everything that can
  * be wrong with the input is found here, before any paid call; errors name the field and line.
+ * When the node times plain lyrics, how it did so goes into `timings`.
  */
 export async function buildCreateTaskBody(
 	this: IExecuteFunctions,
 	itemIndex: number,
 	webhook?: { endpoint: string; secret?: string },
+	timings?: LyricsTimings,
 ): Promise<CreateTaskBody> {
 	const parsed = generateInputSchema.safeParse({
 		taskType: this.getNodeParameter('taskType', itemIndex),
@@ -104,11 +115,13 @@ export async function buildCreateTaskBody(
 	if (input.referenceAudio === 'binary')
 		styleAudio = await referenceAudioData.call(this, itemIndex);
 
+	const lyrics = prepareLyrics(input.lyrics, input.lyricsFormat, input.taskType);
+	if (lyrics.timing) timings?.set(itemIndex, lyrics.timing);
 	const body: CreateTaskBody = {
 		model: DIFFRHYTHM_MODEL,
 		task_type: input.taskType,
 		input: {
-			lyrics: prepareLyrics(input.lyrics, input.lyricsFormat, input.taskType).text,
+			lyrics: lyrics.text,
 			style_prompt: input.stylePrompt,
 			style_audio: styleAudio,
 		},

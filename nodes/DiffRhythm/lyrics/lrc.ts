@@ -33,3 +33,28 @@ export function normaliseTimestamp(line: string): string {
 	const hundredths = `${fraction}00`.slice(0, 2);
 	return `[${minutes.padStart(2, '0')}:${seconds}.${hundredths}]${line.slice(stamp.length)}`;
 }
+
+const LRC_STAMP = /^\[\d{2}:\d{2}\.\d{2}\]/;
+/** An enhanced-LRC word time, `<mm:ss.xx>`: karaoke players use it, DiffRhythm would sing it. */
+const WORD_STAMP = /<\d{1,2}:\d{2}(?:[.:]\d{1,3})?>/g;
+
+/**
+ * The leading timestamps of an LRC line, each normalised like `normaliseTimestamp`, and the text
+ * after them. `[00:10.00][01:20.00] chorus` (a line sung at two times, common in LRC files)
+ * gives both stamps; spaces between the tags are allowed. Enhanced-LRC word times are removed
+ * from the text. Whatever follows the last recognised stamp is the text, even if it starts with
+ * a broken tag, so the check can name it.
+ */
+export function leadingTimestamps(line: string): { stamps: string[]; text: string } {
+	const stamps: string[] = [];
+	let rest = line;
+	for (;;) {
+		const candidate = stamps.length ? rest.trimStart() : rest;
+		const normalised = normaliseTimestamp(candidate);
+		const match = LRC_STAMP.exec(normalised);
+		if (!match) break;
+		stamps.push(match[0]);
+		rest = normalised.slice(match[0].length);
+	}
+	return { stamps, text: rest.replace(WORD_STAMP, '').trim() };
+}

@@ -25,11 +25,19 @@ export function wordSyllables(word: string): number {
 	return Math.max(1, groups ? groups.length : 0);
 }
 
+/**
+ * Syllables of a lyric line by script: CJK characters (one each) and the syllables of the other
+ * words. A mixed line such as "我们一起 sing along" counts both: 4 characters and 3 syllables.
+ */
+export function syllableCounts(line: string): { cjk: number; other: number } {
+	const cjk = line.match(CJK)?.length ?? 0;
+	let other = 0;
+	for (const word of line.replace(CJK, ' ').match(WORD) ?? []) other += wordSyllables(word);
+	return { cjk, other };
+}
+
 /** Syllables of a lyric line: CJK characters one each, other words by `wordSyllables`. */
 export function lineSyllables(line: string): number {
-	const cjk = line.match(CJK)?.length ?? 0;
-	const rest = line.replace(CJK, ' ');
-	let count = cjk;
-	for (const word of rest.match(WORD) ?? []) count += wordSyllables(word);
-	return count;
+	const { cjk, other } = syllableCounts(line);
+	return cjk + other;
 }

@@ -1,27 +1,32 @@
 import { TASK_TYPE_SECONDS, type DiffRhythmTaskType } from '../../shared/utils/constants';
 import { formatTimestamp } from './lrc';
-import { lineSyllables } from './syllables';
+import { syllableCounts } from './syllables';
 
 /**
  * Timing of plain lyrics, the way DiffRhythm wants them (upstream `infer_utils.py`, and PiAPI's
  * own example): each sung line starts at its `[mm:ss.xx]`, after an instrumental intro and ending
- * before an outro. Each line gets time in proportion to its syllables, bounded on both sides:
- * too short a gap makes DiffRhythm skip words, too long makes it repeat them.
+ * before an outro. Each line gets the time a singer takes for its syllables, bounded on both
+ * sides: too short a gap makes DiffRhythm skip words, too long makes it repeat them.
  */
 export const TIMING = {
 	/** PiAPI's example lyrics start at 00:10. */
 	introSeconds: 10,
 	/** Room left after the last line: it still has to be sung, then the song ends. */
 	outroSeconds: { 'txt2audio-base': 8, 'txt2audio-full': 15 } as Record<DiffRhythmTaskType, number>,
-	/** PiAPI's example paces about 7 s per line of about 14 syllables: 0.45 s each, plus a breath. */
-	secondsPerSyllable: 0.45,
-	breathSeconds: 0.7,
-	minLineSeconds: 3.5,
-	maxLineSeconds: 10,
+	/**
+	 * A sung line takes about 1.25 s plus 0.26 s per English syllable and 0.25 s per Chinese
+	 * character: fitted on real, audio-aligned songs and checked on songs left out of the fit
+	 * (docs/lyrics-timing.md, `npm run lyrics:compare`). Real songs vary around it with their tempo.
+	 */
+	lineBaseSeconds: 1.25,
+	secondsPerSyllable: 0.26,
+	secondsPerCjkCharacter: 0.25,
+	minLineSeconds: 2,
+	maxLineSeconds: 8,
 	/** When the text is long, lines may be sung up to this much faster, and no shorter than: */
 	fastestPace: 0.75,
-	minFastLineSeconds: 2.5,
-	/** A single line longer than this is a paragraph, not something one can sing in 10 s. */
+	minFastLineSeconds: 1.5,
+	/** A single line longer than this is a paragraph, not something one can sing in one breath. */
 	maxLineSyllables: 30,
 	/** Pauses for blank lines, section headers and instrumental breaks (merged when adjacent). */
 	pauseSeconds: { blank: 1.5, section: 2, instrumental: 5 },
@@ -29,10 +34,15 @@ export const TIMING = {
 
 export type PauseKind = keyof typeof TIMING.pauseSeconds;
 
-/** One line of plain lyrics as the timing sees it (`line` is 1-based, as editors count). */
+/**
+ * One line of plain lyrics as the timing sees it (`line` is 1-based, as editors count; `seconds`
+ * is the time the line takes at the natural pace).
+ */
 export type PlainLine =
-	| { kind: 'lyric'; line: number; text: string; syllables: number }
+	| { kind: 'lyric'; line: number; text: string; syllables: number; seconds: number }
 	| { kind: 'pause'; line: number; pause: PauseKind };
+
+type LyricLine = Extract<PlainLine, { kind: 'lyric' }>;
 
 /** One line of the LRC the node made. */
 export interface TimedLine {
@@ -42,6 +52,12 @@ export interface TimedLine {
 	line?: number;
 }
 
+/** A line given less than its natural time so that the lyrics fit the song. */
+export type SqueezedLine = { line: number; text: string; seconds: number; naturalSeconds: number };
+
+/** A pause (blank line or header) left out because the lines did not fit with it. */
+export type DroppedPause = { line: number; pause: PauseKind; seconds: number };
+
 export interface TimedLyrics {
 	/** The LRC to send: `[mm:ss.xx] text` lines. Empty for lyrics without a sung line. */
 	lrc: string;
@@ -49,6 +65,8 @@ export interface TimedLyrics {
 	syllables: number;
 	/** How much faster than the natural pace the lines are sung (1 = natural). */
 	pace: number;
+	squeezed: SqueezedLine[];
+	droppedPauses: DroppedPause[];
 }
 
 export type TimingResult =
@@ -131,14 +149,22 @@ export function parsePlainLyrics(text: string): PlainLine[] {
 			const previous = parsed[parsed.length - 1];
 			if (!previous) return;
 			if (previous.kind === 'pause') {
-				if (TIMING.pauseSeconds[pause] > TIMING.pauseSeconds[previous.pause]) previous.pause = pause;
+				if (TIMING.pauseSeconds[pause] > TIMING.pauseSeconds[previous.pause])
+					previous.pause = pause;
 				return;
 			}
 			parsed.push({ kind: 'pause', line, pause });
 			return;
 		}
 		const sung = trimmed.replace(/\s+/g, ' ');
-		parsed.push({ kind: 'lyric', line, text: sung, syllables: lineSyllables(sung) });
+		const { cjk, other } = syllableCounts(sung);
+		parsed.push({
+			kind: 'lyric',
+			line,
+			text: sung,
+			syllables: cjk + other,
+			seconds: lineSeconds(sung),
+		});
 	});
 	while (parsed.length && parsed[parsed.length - 1].kind === 'pause') parsed.pop();
 	return parsed;
@@ -162,27 +188,50 @@ export function lyricWindow(taskType: DiffRhythmTaskType): { from: number; to: n
 	};
 }
 
-function naturalSeconds(syllables: number): number {
-	return Math.min(
+/**
+ * The time a singer takes for one line at the natural pace: `TIMING`'s base plus the line's
+ * English syllables and Chinese characters at their own rates, within the line bounds.
+ */
+export function lineSeconds(text: string): number {
+	const { cjk, other } = syllableCounts(text);
+	const seconds =
+		TIMING.lineBaseSeconds +
+		other * TIMING.secondsPerSyllable +
+		cjk * TIMING.secondsPerCjkCharacter;
+	return Math.min(TIMING.maxLineSeconds, Math.max(TIMING.minLineSeconds, seconds));
+}
+
+/** The line length the capacity figures are given for: a typical sung line. */
+export const TYPICAL_LINE_SYLLABLES = 14;
+
+/**
+ * How many typical lines a song holds, at the natural pace and sung as fast as the node allows.
+ * The one source of the figure the editor's hints, the errors and the docs give (a test compares
+ * them), so they cannot disagree again.
+ */
+export function songCapacity(taskType: DiffRhythmTaskType): { lines: number; faster: number } {
+	const { from, to } = lyricWindow(taskType);
+	const natural = Math.min(
 		TIMING.maxLineSeconds,
-		Math.max(TIMING.minLineSeconds, syllables * TIMING.secondsPerSyllable + TIMING.breathSeconds),
+		Math.max(
+			TIMING.minLineSeconds,
+			TIMING.lineBaseSeconds + TYPICAL_LINE_SYLLABLES * TIMING.secondsPerSyllable,
+		),
 	);
+	const fastest = Math.max(TIMING.minFastLineSeconds, natural * TIMING.fastestPace);
+	return { lines: Math.floor((to - from) / natural), faster: Math.floor((to - from) / fastest) };
 }
 
-/** The shortest each line may get at the fastest pace. */
-function fastestSeconds(syllables: number): number {
-	return Math.max(TIMING.minFastLineSeconds, naturalSeconds(syllables) * TIMING.fastestPace);
+/** The shortest a line may get at the fastest pace. */
+function fastestSeconds(line: LyricLine): number {
+	return Math.max(TIMING.minFastLineSeconds, line.seconds * TIMING.fastestPace);
 }
 
-function tooLong(
-	lyrics: Array<Extract<PlainLine, { kind: 'lyric' }>>,
-	taskType: DiffRhythmTaskType,
-	fastest: number,
-): string {
+function tooLong(lyrics: LyricLine[], taskType: DiffRhythmTaskType, fastest: number): string {
 	const { from, to } = lyricWindow(taskType);
 	const available = to - from;
 	const syllables = lyrics.reduce((sum, line) => sum + line.syllables, 0);
-	const natural = lyrics.reduce((sum, line) => sum + naturalSeconds(line.syllables), 0);
+	const natural = lyrics.reduce((sum, line) => sum + line.seconds, 0);
 	// How many lines of this length fit at the natural pace: what to cut to for a good song.
 	const fit = Math.max(1, Math.floor((lyrics.length * available) / natural));
 	const advice =
@@ -195,19 +244,24 @@ function tooLong(
 	);
 }
 
+const round2 = (seconds: number) => Math.round(seconds * 100) / 100;
+
 /**
  * Times plain lyrics for a task type. Lines start at the intro and follow each other at their
  * natural pace (pauses included); when that does not fit before the outro, pauses are dropped and
  * then the lines are sung faster, down to `TIMING.fastestPace`; beyond that it is a problem with
  * the numbers. For Base songs a closing empty line is added: upstream drops the last line of a
- * 95 s song, and an empty one is what it can spare.
+ * 95 s song, and an empty one is what it can spare. What was dropped or squeezed is reported.
  */
 export function timePlainLyrics(text: string, taskType: DiffRhythmTaskType): TimingResult {
 	const parsed = parsePlainLyrics(text);
-	const lyrics = parsed.filter(
-		(line): line is Extract<PlainLine, { kind: 'lyric' }> => line.kind === 'lyric',
-	);
-	if (lyrics.length === 0) return { kind: 'timed', lyrics: { lrc: '', lines: [], syllables: 0, pace: 1 } };
+	const lyrics = parsed.filter((line): line is LyricLine => line.kind === 'lyric');
+	if (lyrics.length === 0) {
+		return {
+			kind: 'timed',
+			lyrics: { lrc: '', lines: [], syllables: 0, pace: 1, squeezed: [], droppedPauses: [] },
+		};
+	}
 	if (TIMESTAMP_START.test(lyrics[0].text)) return { kind: 'alreadyTimed' };
 	for (const line of lyrics) {
 		if (TIMESTAMP_START.test(line.text)) {
@@ -226,30 +280,26 @@ export function timePlainLyrics(text: string, taskType: DiffRhythmTaskType): Tim
 
 	const { from, to } = lyricWindow(taskType);
 	const available = to - from;
-	const natural = lyrics.map((line) => naturalSeconds(line.syllables));
-	const sung = natural.reduce((sum, seconds) => sum + seconds, 0);
-	const paused = parsed.reduce(
-		(sum, line) => (line.kind === 'pause' ? sum + TIMING.pauseSeconds[line.pause] : sum),
-		0,
-	);
-	let durations = natural;
+	const sung = lyrics.reduce((sum, line) => sum + line.seconds, 0);
+	const pauses = parsed.filter((line) => line.kind === 'pause');
+	const paused = pauses.reduce((sum, line) => sum + TIMING.pauseSeconds[line.pause], 0);
+	let durations = lyrics.map((line) => line.seconds);
 	let keepPauses = true;
 	let pace = 1;
 	if (sung + paused > available) {
 		keepPauses = false;
 		if (sung > available) {
 			pace = sung / available;
-			durations = lyrics.map((line) =>
-				Math.max(fastestSeconds(line.syllables), naturalSeconds(line.syllables) / pace),
-			);
-			const fastest = lyrics.reduce((sum, line) => sum + fastestSeconds(line.syllables), 0);
-			if (fastest > available) return { kind: 'problem', problem: tooLong(lyrics, taskType, fastest) };
+			durations = lyrics.map((line) => Math.max(fastestSeconds(line), line.seconds / pace));
+			const fastest = lyrics.reduce((sum, line) => sum + fastestSeconds(line), 0);
+			if (fastest > available)
+				return { kind: 'problem', problem: tooLong(lyrics, taskType, fastest) };
 			// The floor may have lengthened short lines: spread what is left over the others.
 			const total = durations.reduce((sum, seconds) => sum + seconds, 0);
 			if (total > available) {
 				const squeeze = (available - fastest) / (total - fastest);
 				durations = lyrics.map((line, index) => {
-					const floor = fastestSeconds(line.syllables);
+					const floor = fastestSeconds(line);
 					return floor + (durations[index] - floor) * squeeze;
 				});
 			}
@@ -264,10 +314,22 @@ export function timePlainLyrics(text: string, taskType: DiffRhythmTaskType): Tim
 			if (keepPauses) at += TIMING.pauseSeconds[entry.pause];
 			continue;
 		}
-		lines.push({ seconds: Math.round(at * 100) / 100, text: entry.text, line: entry.line });
+		lines.push({ seconds: round2(at), text: entry.text, line: entry.line });
 		at += durations[lyricIndex++];
 	}
-	if (taskType === 'txt2audio-base') lines.push({ seconds: Math.round(at * 100) / 100, text: '' });
+	if (taskType === 'txt2audio-base') lines.push({ seconds: round2(at), text: '' });
+	const squeezed = lyrics.flatMap((line, index) =>
+		durations[index] < line.seconds - 0.005
+			? [
+					{
+						line: line.line,
+						text: line.text,
+						seconds: round2(durations[index]),
+						naturalSeconds: round2(line.seconds),
+					},
+				]
+			: [],
+	);
 	return {
 		kind: 'timed',
 		lyrics: {
@@ -276,7 +338,67 @@ export function timePlainLyrics(text: string, taskType: DiffRhythmTaskType): Tim
 				.join('\n'),
 			lines,
 			syllables: lyrics.reduce((sum, line) => sum + line.syllables, 0),
-			pace: Math.round(pace * 100) / 100,
+			pace: round2(pace),
+			squeezed,
+			droppedPauses: keepPauses
+				? []
+				: pauses.map((line) => ({
+						line: line.line,
+						pause: line.pause,
+						seconds: TIMING.pauseSeconds[line.pause],
+					})),
 		},
+	};
+}
+
+/**
+ * What the output's `lyricsTiming` field says about plain lyrics the node timed, so that a user
+ * can see why a song sounds rushed: the pace, the lines sung below their natural time and the
+ * pauses left out for lack of room (line numbers are the plain text's).
+ */
+export type LyricsTiming = {
+	/** 1 = the natural pace; 1.2 = every line sung 20 % faster to fit the song. */
+	pace: number;
+	lines: number;
+	firstLineAt: string;
+	lastLineAt: string;
+	squeezedLines: SqueezedLine[];
+	droppedPauses: DroppedPause[];
+	summary: string;
+};
+
+const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
+
+/** The `lyricsTiming` of timed lyrics; undefined when there is no sung line (an instrumental). */
+export function lyricsTimingOf(
+	lyrics: TimedLyrics,
+	taskType: DiffRhythmTaskType,
+): LyricsTiming | undefined {
+	const sung = lyrics.lines.filter((line) => line.text !== '');
+	if (sung.length === 0) return undefined;
+	const first = sung[0].seconds;
+	const last = sung[sung.length - 1].seconds;
+	const pace =
+		lyrics.pace > 1
+			? `sung ${Math.round((lyrics.pace - 1) * 100)} % faster than the natural pace to fit a ${TASK_NAMES[taskType]} song`
+			: 'at the natural pace';
+	const parts = [`${plural(sung.length, 'line')} from ${clock(first)} to ${clock(last)}, ${pace}`];
+	if (lyrics.squeezed.length > 0) {
+		parts.push(`${plural(lyrics.squeezed.length, 'line')} shorter than natural`);
+	}
+	if (lyrics.droppedPauses.length > 0) {
+		const where = lyrics.droppedPauses.map((pause) => pause.line).join(', ');
+		parts.push(
+			`${plural(lyrics.droppedPauses.length, 'pause')} between sections left out for lack of room (line ${where})`,
+		);
+	}
+	return {
+		pace: lyrics.pace,
+		lines: sung.length,
+		firstLineAt: formatTimestamp(first).slice(1, -1),
+		lastLineAt: formatTimestamp(last).slice(1, -1),
+		squeezedLines: lyrics.squeezed,
+		droppedPauses: lyrics.droppedPauses,
+		summary: `${parts.join('; ')}.`,
 	};
 }

@@ -128,7 +128,12 @@ async function outputFor(
 	if (statusPhase(task.status) === 'failed') {
 		return errorItem(itemIndex, taskFailedError(this.getNode(), task, itemIndex));
 	}
-	return await webhookTaskItem.call(this, task, itemIndex);
+	const item = await webhookTaskItem.call(this, task, itemIndex);
+	// Not on an item that became an error (a failed download): Poll gives that one none either.
+	if (entry.lyricsTiming && typeof item.json.task_id === 'string') {
+		item.json = { ...item.json, lyricsTiming: entry.lyricsTiming };
+	}
+	return item;
 }
 
 /**

@@ -30,6 +30,8 @@ export interface PendingEntry extends IDataObject {
 	/** Set when the item's task could not be created (Continue On Fail): it resumes as this error. */
 	error?: string;
 	description?: string;
+	/** How the node timed the item's plain lyrics: the resumed item's `lyricsTiming`, as in Poll. */
+	lyricsTiming?: IDataObject;
 }
 
 /**
@@ -99,7 +101,7 @@ export const suspendStrategy: WaitStrategy = {
 		return { endpoint, secret: await resumeSecret.call(this) };
 	},
 
-	async wait(this: IExecuteFunctions, created, options) {
+	async wait(this: IExecuteFunctions, created, options, timings) {
 		const tasks = created.filter((step) => !isError(step));
 		const failed = created.some(isError);
 		// Nothing to wait for; or an item failed and the node is to stop (the router names every
@@ -127,6 +129,8 @@ export const suspendStrategy: WaitStrategy = {
 						`PiAPI did not call back for DiffRhythm task ${task.task_id} within ${options.maxWaitSeconds} s. ` +
 						'The task may still finish: use Get Task with this task id.',
 				};
+				const timing = timings?.get(index);
+				if (timing) entry.lyricsTiming = timing;
 			}
 			return {
 				...item,
