@@ -1,20 +1,25 @@
-import * as fs from 'fs';
-import * as path from 'path';
+// No eslint-disable here: n8n's lint applies its rules to .ts files only, and naming those rules in
+// a .js file is itself a lint error ("Definition for rule ... was not found").
+'use strict';
 
-import { DiffRhythm } from '../../nodes/DiffRhythm/DiffRhythm.node';
-import { lineSyllables } from '../../nodes/DiffRhythm/lyrics/syllables';
-import {
+const fs = require('node:fs');
+const path = require('node:path');
+
+// The built package, as n8n loads it (`npm test` builds first).
+const { DiffRhythm } = require('../../dist/nodes/DiffRhythm/DiffRhythm.node');
+const { lineSyllables } = require('../../dist/nodes/DiffRhythm/lyrics/syllables');
+const {
 	songCapacity,
 	timePlainLyrics,
 	TYPICAL_LINE_SYLLABLES,
-} from '../../nodes/DiffRhythm/lyrics/timing';
+} = require('../../dist/nodes/DiffRhythm/lyrics/timing');
 
 /**
  * How many lines a song holds is said in the editor's hints, the too-long error, the README, the
  * docs and the AI example; every one of them must be the number the timing gives.
  */
 const ROOT = path.resolve(__dirname, '..', '..');
-const read = (file: string) => fs.readFileSync(path.join(ROOT, file), 'utf8');
+const read = (file) => fs.readFileSync(path.join(ROOT, file), 'utf8');
 const base = songCapacity('txt2audio-base');
 const full = songCapacity('txt2audio-full');
 
@@ -22,12 +27,12 @@ describe('song capacity: one number everywhere', () => {
 	it('is what the timing fits into each song', () => {
 		// 14-syllable lines at the natural pace fill the lyric window, and one more does not fit.
 		const line = 'Every shadow hides a cosmos, burning without light'; // 14 syllables
-		const lines = (n: number) => Array.from({ length: n }, () => line).join('\n');
+		const lines = (n) => Array.from({ length: n }, () => line).join('\n');
 		expect(lineSyllables(line)).toBe(TYPICAL_LINE_SYLLABLES);
 		for (const [type, capacity] of [
 			['txt2audio-base', base],
 			['txt2audio-full', full],
-		] as const) {
+		]) {
 			const fits = timePlainLyrics(lines(capacity.lines), type);
 			expect(fits.kind).toBe('timed');
 			if (fits.kind === 'timed') expect(fits.lyrics.pace).toBe(1);
