@@ -468,8 +468,8 @@ export declare function mp3Buffer(options: { seconds: number; tags?: boolean }):
 export declare function flacBuffer(options: { seconds: number }): Buffer;
 /** An Ogg Opus file of `seconds`, with valid page CRCs. */
 export declare function oggBuffer(options: { seconds: number }): Buffer;
-/** An M4A (ftyp, moov with mvhd, mdat) of `seconds`. */
-export declare function m4aBuffer(options: { seconds: number }): Buffer;
+/** An M4A (ftyp, moov with mvhd, mdat of `bytesPerSecond`, default 16000, a second) of `seconds`. */
+export declare function m4aBuffer(options: { seconds: number; bytesPerSecond?: number }): Buffer;
 /** A fake: a file that starts like audio and is not a song (see {@link FakeAudioName}). */
 export declare function fakeAudio(name: FakeAudioName): Buffer;
 export declare const FAKE_AUDIO: readonly FakeAudioName[];

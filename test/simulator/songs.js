@@ -178,14 +178,14 @@ function box(type, ...contents) {
 	return Buffer.concat([header, body]);
 }
 
-/** An M4A of `seconds`: ftyp, moov with a movie header, and mdat of 16 kB a second. */
-function m4aBuffer({ seconds }) {
+/** An M4A of `seconds`: ftyp, moov with a movie header, and mdat of `bytesPerSecond` (16 kB) a second. */
+function m4aBuffer({ seconds, bytesPerSecond = 16000 }) {
 	const ftyp = box('ftyp', Buffer.from('M4A \0\0\0\0M4A isom', 'latin1'));
 	const mvhd = Buffer.alloc(100);
 	mvhd.writeUInt32BE(1000, 12); // timescale
 	mvhd.writeUInt32BE(Math.round(seconds * 1000), 16); // duration
 	const moov = box('moov', box('mvhd', mvhd));
-	return Buffer.concat([ftyp, moov, box('mdat', noise(Math.round(seconds * 16000), 3))]);
+	return Buffer.concat([ftyp, moov, box('mdat', noise(Math.round(seconds * bytesPerSecond), 3))]);
 }
 
 // -- Fakes: files that only start like audio ---------------------------------------------------

@@ -572,6 +572,8 @@ export class SongCheck {
 	private skipLeft = 0;
 	private skipPayload = false;
 	private textRun = 0;
+	/** The first bytes of the current run of text, to say what it looks like. */
+	private textHead: number[] = [];
 	private problem: string | undefined;
 	private total = 0;
 
@@ -654,8 +656,10 @@ export class SongCheck {
 		for (let i = 0; i < bytes.length; i++) {
 			const b = bytes[i];
 			if ((b >= 0x20 && b <= 0x7e) || b === 0x0a || b === 0x0d || b === 0x09) {
+				if (run === 0) this.textHead = [];
+				if (this.textHead.length < 64) this.textHead.push(b);
 				if (++run >= TEXT_RUN_BYTES) {
-					const text = describeNonAudio(bytes.subarray(Math.max(0, i - run + 1), i + 1));
+					const text = describeNonAudio(Uint8Array.from(this.textHead));
 					this.problem = `the audio data holds ${kib(run)} of text (${text}), not sound`;
 					return;
 				}

@@ -74,6 +74,22 @@ export function baseUrlOf(
 	return url;
 }
 
+/**
+ * The context with `signal` as its cancel signal. n8n's authenticated request replaces the
+ * request's abort signal with the execution's cancel signal where the context has one, so the
+ * deadline reaches the request only this way (webhook contexts have none: there the request's own
+ * signal stays). Everything else is the context itself.
+ */
+function withCancelSignal(context: PiApiContext, signal: AbortSignal): PiApiContext {
+	return new Proxy(context, {
+		get(target, key) {
+			if (key === 'getExecutionCancelSignal') return () => signal;
+			const value: unknown = Reflect.get(target, key, target);
+			return typeof value === 'function' ? (value as () => unknown).bind(target) : value;
+		},
+	});
+}
+
 /** The base URL as requests are built from it: origin and path, without a trailing slash. */
 function baseOf(url: URL): string {
 	return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
@@ -199,11 +215,12 @@ export async function piApiRequest<T>(this: PiApiContext, request: PiApiRequest)
 	for (let attempt = 1; ; attempt++) {
 		let outcome: { data: T } | { failure: Failure };
 		const deadline = AbortSignal.timeout(REQUEST_TIMEOUT_MS);
+		const abortSignal = signal ? AbortSignal.any([signal, deadline]) : deadline;
 		try {
 			const response = (await this.helpers.httpRequestWithAuthentication.call(
-				this,
+				withCancelSignal(this, abortSignal),
 				CREDENTIAL_TYPE,
-				{ ...options, abortSignal: signal ? AbortSignal.any([signal, deadline]) : deadline },
+				{ ...options, abortSignal },
 			)) as FullResponse;
 			outcome = readResponse<T>(response, baseUrl);
 		} catch (error) {
