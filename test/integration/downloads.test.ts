@@ -8,6 +8,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { diffRhythmWorkflow, startN8nServer } from '../harness';
 import { flacBuffer, m4aBuffer, mp3Buffer, oggBuffer, type FakeAudioName } from '../simulator';
 import { credentialsFor, GENERATE_AND_WAIT, items, runNode, until, useSimulator } from './helpers';
+import { FAKE_AUDIO_PROBLEMS } from '../unit/fakeAudioProblems';
 
 const sim = useSimulator({ pendingMs: 50, renderMs: 300, audioSeconds: 2 });
 
@@ -36,18 +37,7 @@ const getTask = (taskId: string) => ({
 const downloads = () => sim.requests.filter((request) => request.path.startsWith('/files/'));
 
 describe('a download that only starts like audio is an error naming the task and the URL', () => {
-	it.each<[FakeAudioName, string]>([
-		['wavHtml', 'the audio data holds 1 KB of text (an HTML or XML page), not sound'],
-		['wavHeaderHtml', 'the audio data holds 1 KB of text (an HTML or XML page), not sound'],
-		['mpegHtml', 'the MPEG audio breaks off at byte 417, followed by text'],
-		['id3Json', 'no MPEG audio frame where it should start (byte 32): JSON'],
-		['ftypHtml', 'the file is cut short: an MP4 box runs past its end (byte 8244)'],
-		['oggZeros', 'the Ogg page at byte 0 fails its checksum'],
-		[
-			'wavTruncated',
-			'the file is cut short: its WAV header announces 160044 bytes, the file has 2048',
-		],
-	])('Get Task with Download Audio, %s', async (audio, problem) => {
+	it.each(FAKE_AUDIO_PROBLEMS)('Get Task with Download Audio, %s', async (audio, problem) => {
 		const taskId = await completedTask();
 		sim.addFault({ method: 'GET', path: '/files/', kind: 'fakeAudio', audio });
 		const result = await runNode(sim, getTask(taskId));
@@ -267,7 +257,9 @@ describe('an answer is about the task asked, or an error naming it', () => {
 
 describe('downloads in a webhook share one total deadline', () => {
 	it('a resumed Suspend whose two downloads never come: both items end with the timeout error', async () => {
-		jest.replaceProperty(constants, 'WEBHOOK_DOWNLOADS_TIMEOUT_MS', 1500);
+		// Set, not replaced: on a build without the setting, the test must fail on its outcome.
+		const saved = constants.WEBHOOK_DOWNLOADS_TIMEOUT_MS;
+		constants.WEBHOOK_DOWNLOADS_TIMEOUT_MS = 1500;
 		// The CDN holds both downloads without answering (a webhook has no cancel signal to stop them).
 		sim.addFault({ method: 'GET', path: '/files/', kind: 'delay', delayMs: 20_000, times: 2 });
 		const server = await startN8nServer({ credentials: credentialsFor(sim) });
@@ -288,6 +280,7 @@ describe('downloads in a webhook share one total deadline', () => {
 			);
 			expect(output.map((item) => item.json.taskId)).toEqual(ids);
 		} finally {
+			constants.WEBHOOK_DOWNLOADS_TIMEOUT_MS = saved;
 			await server.close();
 		}
 	});

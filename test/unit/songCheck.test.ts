@@ -8,8 +8,8 @@ import {
 	oggBuffer,
 	wavBuffer,
 	wavHeader,
-	type FakeAudioName,
 } from '../simulator';
+import { FAKE_AUDIO_PROBLEMS } from './fakeAudioProblems';
 
 /** The verdict when the bytes arrive in pieces of `size` (as a download streams them). */
 function inPieces(body: Buffer, size: number) {
@@ -51,18 +51,7 @@ describe('a whole song passes', () => {
 });
 
 describe('a file that only starts like audio is not a song', () => {
-	it.each<[FakeAudioName, string]>([
-		['wavHtml', 'the audio data holds 1 KB of text (an HTML or XML page), not sound'],
-		['wavHeaderHtml', 'the audio data holds 1 KB of text (an HTML or XML page), not sound'],
-		['mpegHtml', 'the MPEG audio breaks off at byte 417, followed by text'],
-		['id3Json', 'no MPEG audio frame where it should start (byte 32): JSON'],
-		['ftypHtml', 'the file is cut short: an MP4 box runs past its end (byte 8244)'],
-		['oggZeros', 'the Ogg page at byte 0 fails its checksum'],
-		[
-			'wavTruncated',
-			'the file is cut short: its WAV header announces 160044 bytes, the file has 2048',
-		],
-	])('%s', (name, problem) => {
+	it.each(FAKE_AUDIO_PROBLEMS)('%s', (name, problem) => {
 		expect(checkSong(fakeAudio(name))).toEqual({ problem });
 		expect(inPieces(fakeAudio(name), 1000)).toEqual({ problem });
 	});
