@@ -5,7 +5,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { diffRhythmWorkflow, startN8nServer } from '../harness';
+import { diffRhythmWorkflow, runWorkflow, startN8nServer } from '../harness';
 import { flacBuffer, m4aBuffer, mp3Buffer, oggBuffer, type FakeAudioName } from '../simulator';
 import { credentialsFor, GENERATE_AND_WAIT, items, runNode, until, useSimulator } from './helpers';
 import { FAKE_AUDIO_PROBLEMS } from '../unit/fakeAudioProblems';
@@ -70,6 +70,24 @@ describe('a download that only starts like audio is an error naming the task and
 			expect(downloads()).toHaveLength(1);
 		},
 	);
+
+	it('in n8n’s filesystem binary mode (its default) too: the fake refused, the song stored', async () => {
+		const taskId = await completedTask();
+		const run = async () =>
+			await runWorkflow({
+				workflow: diffRhythmWorkflow(getTask(taskId) as never),
+				credentials: credentialsFor(sim),
+				binaryMode: 'filesystem',
+			});
+		sim.addFault({ method: 'GET', path: '/files/', kind: 'fakeAudio', audio: 'wavHeaderHtml' });
+		const fake = await run();
+		expect(fake.error?.message).toBe(
+			`Could not download the audio of task ${taskId} (the audio data holds 1 KB of text (an HTML or XML page), not sound)`,
+		);
+		const song = await run();
+		expect(song.status).toBe('success');
+		expect(song.output('DiffRhythm')![0].binary?.data).toMatchObject({ mimeType: 'audio/wav' });
+	});
 
 	it('a body cut off before its Content-Length: an error, not a short song', async () => {
 		const taskId = await completedTask();

@@ -9,6 +9,7 @@ import {
 	MAX_DOWNLOAD_REDIRECTS,
 	WEBHOOK_DOWNLOADS_TIMEOUT_MS,
 } from '../utils/constants';
+import { processMemory } from '../utils/memory';
 import { sleepUnlessAborted } from '../utils/sleep';
 import { cancelSignalOf } from '../transport/request';
 import { parseRetryAfter, retryDelayMs, type Failure } from '../transport/retry';
@@ -117,6 +118,11 @@ function bounded(
 		source.destroy();
 		out.destroy(error);
 	};
+	// Nothing flows until the store reads (`read()` resumes the source): a verdict reached before
+	// n8n has attached to `out` would be an 'error' event nobody listens to, which ends the process.
+	// The no-op listener is the last guard for that; the store still sees `out` fail.
+	source.pause();
+	out.on('error', () => {});
 	source.on('data', (chunk: unknown) => {
 		const buffer = chunk as Buffer;
 		seen += buffer.length;
@@ -208,7 +214,12 @@ function downloadError(
  * no cancel signal, so all the downloads of one call share `WEBHOOK_DOWNLOADS_TIMEOUT_MS`, kept
  * here with the call's context (a weak key: it is gone with the call).
  */
-const webhookDeadlines = new WeakMap<object, { signal: AbortSignal; ms: number }>();
+const webhookDeadlines = processMemory('download.webhookDeadlines', {
+	calls: new WeakMap<object, { signal: AbortSignal; ms: number }>(),
+	clear() {
+		this.calls = new WeakMap();
+	},
+});
 
 function deadlineOf(context: IExecuteFunctions | IWebhookFunctions): {
 	signal: AbortSignal;
@@ -218,13 +229,13 @@ function deadlineOf(context: IExecuteFunctions | IWebhookFunctions): {
 	const cancel = cancelSignalOf(context);
 	const own = { signal: AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS), ms: DOWNLOAD_TIMEOUT_MS };
 	if (cancel) return { signal: AbortSignal.any([cancel, own.signal]), cancel, ms: own.ms };
-	let call = webhookDeadlines.get(context);
+	let call = webhookDeadlines.calls.get(context);
 	if (!call) {
 		call = {
 			signal: AbortSignal.timeout(WEBHOOK_DOWNLOADS_TIMEOUT_MS),
 			ms: WEBHOOK_DOWNLOADS_TIMEOUT_MS,
 		};
-		webhookDeadlines.set(context, call);
+		webhookDeadlines.calls.set(context, call);
 	}
 	return call.ms < own.ms
 		? { signal: AbortSignal.any([call.signal, own.signal]), ms: call.ms }
