@@ -2,7 +2,7 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type { IBinaryData, IExecuteFunctions, IWebhookFunctions } from 'n8n-workflow';
 
 import { inspectDownload, SNIFF_BYTES } from '../model/audio';
-import { checkSong, SongCheck } from '../model/songCheck';
+import { checkSong, SongCheck, type SongVerdict } from '../model/songCheck';
 import { attachTask, networkWords } from '../transport/errors';
 import {
 	DOWNLOAD_TIMEOUT_MS,
@@ -141,7 +141,7 @@ function bounded(
 	return out;
 }
 
-function problemOf(verdict: ReturnType<typeof checkSong>): string | undefined {
+function problemOf(verdict: SongVerdict): string | undefined {
 	return 'problem' in verdict ? verdict.problem : undefined;
 }
 
