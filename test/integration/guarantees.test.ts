@@ -20,6 +20,7 @@ import {
 	GENERATE_AND_WAIT,
 	items,
 	runNode,
+	until,
 	useSimulator,
 	WEBHOOK_SECRET,
 } from './helpers';
@@ -486,15 +487,13 @@ describe('one redaction for everything PiAPI says', () => {
 
 	it('in Generate and Wait’s error for a failed task', async () => {
 		sim.setBehaviour(() => ({ outcome: 'stuck' }));
-		piApiSays({
-			task_id: '3c1e8a96-0b66-4d8b-91ed-2b7cfc914869',
-			status: 'failed',
-			error: { message: `bad key ${API_KEY}` },
-		});
-		const result = await runNode(sim, GENERATE_AND_WAIT);
-		expect(result.error?.message).toBe(
-			'DiffRhythm task 3c1e8a96-0b66-4d8b-91ed-2b7cfc914869 failed: bad key ***',
-		);
+		const running = runNode(sim, GENERATE_AND_WAIT);
+		// About the task created (an answer about another task is refused), before the first check.
+		await until(() => sim.tasks.size === 1);
+		const [taskId] = [...sim.tasks.keys()];
+		piApiSays({ task_id: taskId, status: 'failed', error: { message: `bad key ${API_KEY}` } });
+		const result = await running;
+		expect(result.error?.message).toBe(`DiffRhythm task ${taskId} failed: bad key ***`);
 		expectNoSecrets(result);
 	});
 });

@@ -485,6 +485,42 @@ describe('failures after the call was accepted', () => {
 	});
 });
 
+describe('the trigger’s download is a whole song, within the call’s deadline', () => {
+	it('a file that only starts like audio: an error item naming the task, the reason and the URL', async () => {
+		const trigger = await listen();
+		sim.addFault({ method: 'GET', path: '/files/', kind: 'fakeAudio', audio: 'mpegHtml' });
+		const taskId = await generate(trigger.url, QUICK);
+		const [run] = await trigger.runs(1);
+		const [item] = run.output('PiAPI Trigger')!;
+		expect(item.json).toMatchObject({
+			taskId,
+			error: `Could not download the audio of task ${taskId} (the MPEG audio breaks off at byte 417, followed by text)`,
+		});
+		expect(String(item.json.description)).toContain(`Audio URL: ${sim.url}/files/${taskId}.wav`);
+		expect(item.binary).toBeUndefined();
+	});
+
+	it('a download that never comes ends at the webhook call’s download deadline', async () => {
+		// The built package's constants, as the server loads them; set, not replaced, so that a build
+		// without the setting fails on the outcome.
+		// eslint-disable-next-line @typescript-eslint/no-require-imports
+		const constants = require('../../dist/nodes/shared/utils/constants');
+		const saved = constants.WEBHOOK_DOWNLOADS_TIMEOUT_MS;
+		constants.WEBHOOK_DOWNLOADS_TIMEOUT_MS = 1500;
+		try {
+			const trigger = await listen();
+			sim.addFault({ method: 'GET', path: '/files/', kind: 'delay', delayMs: 20_000 });
+			const taskId = await generate(trigger.url, QUICK);
+			const [run] = await trigger.runs(1);
+			expect(run.output('PiAPI Trigger')![0].json.error).toBe(
+				`Could not download the audio of task ${taskId} (not finished within 1.5 s)`,
+			);
+		} finally {
+			constants.WEBHOOK_DOWNLOADS_TIMEOUT_MS = saved;
+		}
+	});
+});
+
 describe('a credential without a webhook secret', () => {
 	it('accepts calls it cannot verify and warns on each', async () => {
 		const open = await startN8nServer({

@@ -248,7 +248,20 @@ export type FaultKind =
 	| 'delayAnswer'
 	| 'malformed'
 	| 'emptyPage'
-	| 'repeatPage';
+	| 'repeatPage'
+	| 'fakeAudio'
+	| 'redirect'
+	| 'drip';
+
+/** Files that start like audio and are not songs; see {@link fakeAudio}. */
+export type FakeAudioName =
+	| 'wavHtml'
+	| 'wavHeaderHtml'
+	| 'mpegHtml'
+	| 'id3Json'
+	| 'ftypHtml'
+	| 'oggZeros'
+	| 'wavTruncated';
 
 /**
  * A fault applied to the next matching API requests (control routes are never affected).
@@ -262,6 +275,12 @@ export type FaultKind =
  * - `malformed`: answer 200 with truncated JSON; creates nothing.
  * - `emptyPage`: `GET /api/open/tasks/histories` answers this page with an empty list.
  * - `repeatPage`: the history answers page N with page N-1's entries (a server ignoring `page`).
+ * - `fakeAudio`: answer 200 with the fake file `audio` (see {@link fakeAudio}); with a
+ *   `contentLength` above its size, the connection is cut after the bytes; below, the file is cut.
+ * - `redirect`: answer `status` (default 302) to `location`, or to the same path with `?hop=n+1`
+ *   (each matching request is one hop, so `times` is the chain's length); creates nothing.
+ * - `drip`: handle the request, then send the answer `chunkBytes` (default 1) at a time, one
+ *   piece every `delayMs` (default 1000): a reply that is never idle and never done in time.
  */
 export interface Fault {
 	method?: 'GET' | 'POST' | 'HEAD' | string;
@@ -286,6 +305,14 @@ export interface Fault {
 	headers?: Record<string, string>;
 	/** Response body for `status`, sent as these bytes instead of JSON (`''` sends an empty body). */
 	rawBody?: string | Buffer;
+	/** Kind `fakeAudio`: which fake file. */
+	audio?: FakeAudioName;
+	/** Kind `fakeAudio`: the Content-Length to announce (default: the file's size). */
+	contentLength?: number;
+	/** Kind `redirect`: where to (any scheme: `file:`, `data:`, `ftp:` too). */
+	location?: string;
+	/** Kind `drip`: bytes per piece. */
+	chunkBytes?: number;
 }
 
 /** A queued fault, as `sim.faults` and `GET /__sim/faults` show it. */
@@ -493,3 +520,20 @@ export declare function createWavStream(options: WavOptions): Readable;
 export declare function wavBuffer(options: WavOptions): Buffer;
 /** Reads a PCM WAV's format and length; throws if it is not a complete PCM WAV file. */
 export declare function parseWav(buffer: Buffer | Uint8Array): WavInfo;
+
+// ---------------------------------------------------------------------------------------------
+// Other audio formats, and fakes (also exported by ./songs)
+
+/** An MP3 (MPEG-1 layer III, 128 kbit/s, 44.1 kHz) of about `seconds`; ID3v2 and ID3v1 tags if `tags`. */
+export declare function mp3Buffer(options: { seconds: number; tags?: boolean }): Buffer;
+/** A mono 16-bit 44.1 kHz FLAC of `seconds`, with valid frame CRCs. */
+export declare function flacBuffer(options: { seconds: number }): Buffer;
+/** An Ogg Opus file of `seconds`, with valid page CRCs. */
+export declare function oggBuffer(options: { seconds: number }): Buffer;
+/** An M4A (ftyp, moov with mvhd, mdat of `bytesPerSecond`, default 16000, a second) of `seconds`. */
+export declare function m4aBuffer(options: { seconds: number; bytesPerSecond?: number }): Buffer;
+/** A fake: a file that starts like audio and is not a song (see {@link FakeAudioName}). */
+export declare function fakeAudio(name: FakeAudioName): Buffer;
+export declare const FAKE_AUDIO: readonly FakeAudioName[];
+/** An HTML error page of at least `bytes` bytes. */
+export declare function htmlPage(bytes: number): Buffer;

@@ -15,6 +15,7 @@ const https = require('node:https');
 const net = require('node:net');
 
 const wav = require('./wav');
+const songs = require('./songs');
 
 const MODEL = 'Qubico/diffrhythm';
 // DiffRhythm's two lengths: 1 min 35 s and 4 min 45 s.
@@ -50,6 +51,9 @@ const FAULT_KINDS = [
 	'malformed',
 	'emptyPage',
 	'repeatPage',
+	'fakeAudio',
+	'redirect',
+	'drip',
 ];
 // GET /api/open/tasks/histories: PiAPI's documented largest page, and its default.
 const HISTORY_MAX_PAGE_SIZE = 100;
@@ -237,7 +241,38 @@ function normaliseFault(fault) {
 			normalised.rawBody = fault.rawBody;
 		}
 	}
-	if (fault.kind === 'delay' || fault.kind === 'delayAnswer') {
+	if (fault.kind === 'fakeAudio') {
+		if (!songs.FAKE_AUDIO.includes(fault.audio)) {
+			throw new TypeError(`fault audio must be one of ${songs.FAKE_AUDIO.join(', ')}`);
+		}
+		normalised.audio = fault.audio;
+		if (fault.contentLength !== undefined) {
+			if (!Number.isInteger(fault.contentLength) || fault.contentLength < 0) {
+				throw new TypeError('fault contentLength must be an integer >= 0');
+			}
+			normalised.contentLength = fault.contentLength;
+		}
+	}
+	if (fault.kind === 'redirect') {
+		const status = fault.status === undefined ? 302 : fault.status;
+		if (![301, 302, 303, 307, 308].includes(status)) {
+			throw new TypeError(`redirect fault status must be 301, 302, 303, 307 or 308, got ${status}`);
+		}
+		normalised.status = status;
+		if (fault.location !== undefined) {
+			if (typeof fault.location !== 'string')
+				throw new TypeError('fault location must be a string');
+			normalised.location = fault.location;
+		}
+	}
+	if (fault.kind === 'drip') {
+		const chunkBytes = fault.chunkBytes === undefined ? 1 : fault.chunkBytes;
+		if (!Number.isInteger(chunkBytes) || chunkBytes < 1) {
+			throw new TypeError('fault chunkBytes must be an integer >= 1');
+		}
+		normalised.chunkBytes = chunkBytes;
+	}
+	if (fault.kind === 'delay' || fault.kind === 'delayAnswer' || fault.kind === 'drip') {
 		const delayMs = fault.delayMs === undefined ? 1000 : fault.delayMs;
 		if (typeof delayMs !== 'number' || !(delayMs >= 0))
 			throw new TypeError('fault delayMs must be >= 0');
@@ -1011,6 +1046,27 @@ async function startSimulator(options = {}) {
 						};
 			return writeJson(res, fault.status, body, headers);
 		}
+		if (fault && fault.kind === 'fakeAudio') {
+			// A file that starts like audio and is not a song; with a Content-Length larger than the
+			// bytes, the connection is cut after them (a transfer that broke off).
+			const body = songs.fakeAudio(fault.audio);
+			const declared = fault.contentLength === undefined ? body.length : fault.contentLength;
+			entry.status = 200;
+			res.writeHead(200, { 'content-type': 'audio/wav', 'content-length': declared });
+			if (declared <= body.length) return res.end(body.subarray(0, declared));
+			return res.write(body, () => req.socket.destroy());
+		}
+		if (fault && fault.kind === 'redirect') {
+			// To `location`, or back to the same path one hop further (`?hop=n`): each matching request
+			// is one hop, so `times` is the length of the chain.
+			const hop = Number(parsed.searchParams.get('hop') || 0);
+			entry.status = fault.status;
+			res.writeHead(fault.status, {
+				location: fault.location === undefined ? `${path}?hop=${hop + 1}` : fault.location,
+				'content-length': 0,
+			});
+			return res.end();
+		}
 		if (fault && fault.kind === 'malformed') {
 			entry.status = 200;
 			res.writeHead(200, {
@@ -1051,6 +1107,20 @@ async function startSimulator(options = {}) {
 			if (closed || req.socket.destroyed) return;
 		}
 		entry.status = result.status;
+		if (fault && fault.kind === 'drip' && !result.stream) {
+			// The answer as it is, `chunkBytes` at a time every `delayMs`: never idle, never quick.
+			const body = Buffer.from(JSON.stringify(result.json), 'utf8');
+			res.writeHead(result.status, {
+				'content-type': 'application/json; charset=utf-8',
+				'content-length': body.length,
+			});
+			for (let at = 0; at < body.length; at += fault.chunkBytes) {
+				if (closed || req.socket.destroyed) return;
+				res.write(body.subarray(at, at + fault.chunkBytes));
+				await delayRequest(fault.delayMs);
+			}
+			return res.end();
+		}
 		if (!result.stream) return writeJson(res, result.status, result.json, result.headers);
 		res.writeHead(result.status, result.headers);
 		if (req.method === 'HEAD') return res.end();
@@ -1268,4 +1338,5 @@ module.exports = {
 	STATUSES,
 	isLoopbackHostname,
 	...wav,
+	...songs,
 };

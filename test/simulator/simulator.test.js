@@ -10,7 +10,15 @@ const { spawn } = require('node:child_process');
 const http = require('node:http');
 const path = require('node:path');
 
-const { startSimulator, parseWav, wavHeader, wavFileBytes, ZERO_TIME } = require('./index');
+const {
+	startSimulator,
+	parseWav,
+	wavHeader,
+	wavFileBytes,
+	ZERO_TIME,
+	fakeAudio,
+	FAKE_AUDIO,
+} = require('./index');
 
 const KEY = 'test-key';
 const FAST = { apiKey: KEY, pendingMs: 30, renderMs: 60, audioSeconds: 1 };
@@ -595,6 +603,100 @@ describe('faults', () => {
 });
 
 // -- webhooks ---------------------------------------------------------------------------------
+
+describe('faults for downloads and slow answers', () => {
+	const fileOf = async (sim) => {
+		const { json } = await create(sim);
+		await waitForStatus(sim, json.data.task_id, 'completed');
+		return `/files/${json.data.task_id}.wav`;
+	};
+
+	test.each(FAKE_AUDIO)('fakeAudio %s: those bytes, with their length, as a 200', async (name) => {
+		const sim = await start();
+		const file = await fileOf(sim);
+		sim.addFault({ method: 'GET', path: '/files/', kind: 'fakeAudio', audio: name });
+		const res = await api(sim, 'GET', file);
+		expect(res.status).toBe(200);
+		expect(res.buffer.equals(fakeAudio(name))).toBe(true);
+		expect(Number(res.headers['content-length'])).toBe(res.buffer.length);
+		expect(sim.requests.at(-1)).toMatchObject({ fault: 'fakeAudio', status: 200 });
+		// The fault is used up: the next download is the real file.
+		expect(parseWav((await api(sim, 'GET', file)).buffer).durationSeconds).toBeCloseTo(1, 3);
+	});
+
+	test('fakeAudio with a Content-Length above its size: the connection is cut after the bytes', async () => {
+		const sim = await start();
+		const file = await fileOf(sim);
+		sim.addFault({
+			method: 'GET',
+			path: '/files/',
+			kind: 'fakeAudio',
+			audio: 'wavTruncated',
+			contentLength: 160_044,
+		});
+		await expect(api(sim, 'GET', file)).rejects.toThrow(/aborted|socket hang up|ECONNRESET/);
+		expect(() => sim.addFault({ kind: 'fakeAudio', audio: 'nope' })).toThrow(/fault audio/);
+	});
+
+	test('redirect: a chain of `times` hops to the same path, or to any location', async () => {
+		const sim = await start();
+		const file = await fileOf(sim);
+		sim.addFault({ method: 'GET', path: '/files/', kind: 'redirect', times: 3 });
+		let route = file;
+		const statuses = [];
+		for (;;) {
+			const res = await api(sim, 'GET', route);
+			statuses.push(res.status);
+			if (res.status !== 302) break;
+			route = res.headers.location;
+		}
+		expect(statuses).toEqual([302, 302, 302, 200]);
+		expect(route).toBe(`${file}?hop=3`);
+		sim.addFault({
+			method: 'GET',
+			path: '/files/',
+			kind: 'redirect',
+			location: 'file:///etc/passwd',
+		});
+		const away = await api(sim, 'GET', file);
+		expect([away.status, away.headers.location]).toEqual([302, 'file:///etc/passwd']);
+		expect(() => sim.addFault({ kind: 'redirect', status: 200 })).toThrow(/redirect fault status/);
+	});
+
+	test('drip: the normal answer, a few bytes at a time', async () => {
+		const sim = await start();
+		sim.addFault({
+			method: 'POST',
+			path: '/api/v1/task',
+			kind: 'drip',
+			delayMs: 1,
+			chunkBytes: 64,
+		});
+		const pieces = [];
+		const res = await new Promise((resolve, reject) => {
+			const req = http.request(
+				new URL('/api/v1/task', sim.url),
+				{
+					method: 'POST',
+					agent: false,
+					headers: { 'x-api-key': KEY, 'content-type': 'application/json' },
+				},
+				(answer) => {
+					answer.on('data', (chunk) => pieces.push(chunk));
+					answer.on('end', () => resolve(answer));
+					answer.on('error', reject);
+				},
+			);
+			req.on('error', reject);
+			req.end(JSON.stringify(BODY));
+		});
+		expect(res.statusCode).toBe(200);
+		const json = JSON.parse(Buffer.concat(pieces).toString('utf8'));
+		expect(json.data.task_id).toBe([...sim.tasks.keys()][0]);
+		expect(pieces.length).toBeGreaterThan(5);
+		expect(sim.posts()[0].fault).toBe('drip');
+	});
+});
 
 describe('webhooks', () => {
 	test('intermediate + final (repeated) to a loopback receiver, with the secret header', async () => {

@@ -60,6 +60,7 @@ describe('RecentKeys', () => {
 describe('process memories', () => {
 	it('are all in the index, and clearProcessMemories empties them', () => {
 		expect(processMemoryNames().sort()).toEqual([
+			'download.webhookDeadlines',
 			'poll.renderHistory',
 			'resume.finished',
 			'resume.reading',

@@ -53,7 +53,7 @@ export function sniffAudio(bytes: Uint8Array): AudioFormat | undefined {
 }
 
 /** An ID3v2 header: version 2 to 4, and a size in four 7-bit ("syncsafe") bytes. */
-function isId3Header(bytes: Uint8Array): boolean {
+export function isId3Header(bytes: Uint8Array): boolean {
 	return (
 		bytes[3] >= 2 &&
 		bytes[3] <= 4 &&
@@ -62,7 +62,7 @@ function isId3Header(bytes: Uint8Array): boolean {
 	);
 }
 
-function id3Size(bytes: Uint8Array): number {
+export function id3Size(bytes: Uint8Array): number {
 	const size = ((bytes[6] << 21) | (bytes[7] << 14) | (bytes[8] << 7) | bytes[9]) + 10;
 	// A footer (flag bit 4) adds another 10 bytes.
 	return bytes[5] & 0x10 ? size + 10 : size;
@@ -79,11 +79,20 @@ const MPEG_BITRATES_KBPS: Record<string, number[]> = {
 };
 const MPEG_SAMPLE_RATES = [44100, 48000, 32000];
 
+/** One MPEG audio frame, as its four-byte header describes it. */
+export interface MpegFrame {
+	/** Version, layer and sample rate bits: the same in every frame of one stream. */
+	stream: number;
+	bitrate: number;
+	sampleRate: number;
+	/** Bytes of the whole frame, header included. */
+	length: number;
+	/** Samples per channel it decodes to. */
+	samples: number;
+}
+
 /** The MPEG audio frame header at `offset`, if the four bytes there are a valid one. */
-function mpegFrame(
-	bytes: Uint8Array,
-	offset: number,
-): { bitrate: number; sampleRate: number } | undefined {
+export function mpegFrame(bytes: Uint8Array, offset: number): MpegFrame | undefined {
 	if (offset + 4 > bytes.length || bytes[offset] !== 0xff || (bytes[offset + 1] & 0xe0) !== 0xe0) {
 		return undefined;
 	}
@@ -91,6 +100,7 @@ function mpegFrame(
 	const layerBits = (bytes[offset + 1] >> 1) & 0x03; // 01 layer III, 10 II, 11 I
 	const bitrateIndex = bytes[offset + 2] >> 4;
 	const rateIndex = (bytes[offset + 2] >> 2) & 0x03;
+	const padding = (bytes[offset + 2] >> 1) & 0x01;
 	if (versionBits === 1 || layerBits === 0 || bitrateIndex === 0 || bitrateIndex === 15) {
 		return undefined;
 	}
@@ -99,7 +109,19 @@ function mpegFrame(
 	const layer = 4 - layerBits;
 	const bitrate = MPEG_BITRATES_KBPS[`${version}-${layer}`][bitrateIndex - 1] * 1000;
 	const divisor = versionBits === 3 ? 1 : versionBits === 2 ? 2 : 4;
-	return { bitrate, sampleRate: MPEG_SAMPLE_RATES[rateIndex] / divisor };
+	const sampleRate = MPEG_SAMPLE_RATES[rateIndex] / divisor;
+	const samples = layer === 1 ? 384 : layer === 3 && version === 2 ? 576 : 1152;
+	const length =
+		layer === 1
+			? (Math.floor((12 * bitrate) / sampleRate) + padding) * 4
+			: Math.floor(((samples / 8) * bitrate) / sampleRate) + padding;
+	return {
+		stream: (versionBits << 4) | (layerBits << 2) | rateIndex,
+		bitrate,
+		sampleRate,
+		length,
+		samples,
+	};
 }
 
 function uint32le(bytes: Uint8Array, offset: number): number {
@@ -163,6 +185,16 @@ export function audioSeconds(
 	return undefined;
 }
 
+/** What bytes that are not audio look like, for an error: a page, JSON, text, or unknown bytes. */
+export function describeNonAudio(bytes: Uint8Array): string {
+	const text = ascii(bytes, 0, Math.min(bytes.length, 64));
+	if (/^\s*</.test(text)) return 'an HTML or XML page';
+	if (/^\s*[[{]/.test(text)) return 'JSON';
+	if (bytes.length > 0 && bytes.every((byte) => byte === 0)) return 'zeros';
+	if (bytes.length >= 16 && /^[\t\n\r\x20-\x7e]+$/.test(text)) return 'text';
+	return 'not a known audio format';
+}
+
 /**
  * The smallest download accepted as a song. DiffRhythm renders 95 s or 285 s, which is hundreds
  * of kilobytes even at a low bitrate; a few hundred bytes with audio magic numbers is a stub or an
@@ -181,13 +213,7 @@ export function inspectDownload(
 	if (totalBytes === 0) return { problem: 'the file is empty' };
 	const format = sniffAudio(head);
 	if (!format) {
-		const text = ascii(head, 0, Math.min(head.length, 64));
-		const looksLike = /^\s*</.test(text)
-			? 'an HTML or XML page'
-			: /^\s*[[{]/.test(text)
-				? 'JSON'
-				: 'not a known audio format';
-		return { problem: `the file is ${looksLike}, not audio` };
+		return { problem: `the file is ${describeNonAudio(head)}, not audio` };
 	}
 	if (totalBytes < MIN_SONG_BYTES) {
 		return { problem: `the file has only ${totalBytes} bytes, too few for a song` };

@@ -2,8 +2,14 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type { IBinaryData, IExecuteFunctions, IWebhookFunctions } from 'n8n-workflow';
 
 import { inspectDownload, SNIFF_BYTES } from '../model/audio';
+import { checkSong, SongCheck, type SongVerdict } from '../model/songCheck';
 import { attachTask, networkWords } from '../transport/errors';
-import { DOWNLOAD_TIMEOUT_MS } from '../utils/constants';
+import {
+	DOWNLOAD_TIMEOUT_MS,
+	MAX_DOWNLOAD_REDIRECTS,
+	WEBHOOK_DOWNLOADS_TIMEOUT_MS,
+} from '../utils/constants';
+import { processMemory } from '../utils/memory';
 import { sleepUnlessAborted } from '../utils/sleep';
 import { cancelSignalOf } from '../transport/request';
 import { parseRetryAfter, retryDelayMs, type Failure } from '../transport/retry';
@@ -85,16 +91,23 @@ function readableClassOf(stream: object): ReadableClass | undefined {
 
 class TooLarge extends Error {}
 class TooSlow extends Error {}
+/** The bytes are not a song; the message says why. */
+class NotSong extends Error {}
 
 /**
- * The download's bytes as a new stream that fails once more than `maxBytes` have passed, or when
- * `deadline` aborts, with backpressure kept (the source pauses while the store is behind). Counting
- * has to happen in between: a `data` listener on the source itself would start it flowing before
- * n8n's store attaches, and those bytes would be lost.
+ * The download's bytes as a new stream that fails once more than `maxBytes` have passed, when
+ * `deadline` aborts, or when `check` finds the bytes are not a song (at once, or at the end: a
+ * file cut short, or fewer or more bytes than the announced `declared`), with backpressure kept
+ * (the source pauses while the store is behind). Counting has to happen in between: a `data`
+ * listener on the source itself would start it flowing before n8n's store attaches, and those
+ * bytes would be lost.
  */
-function bounded(source: ByteStream, maxBytes: number, deadline: AbortSignal): ByteStream {
-	const Readable = readableClassOf(source);
-	if (!Readable) return source;
+function bounded(
+	source: ByteStream,
+	Readable: ReadableClass,
+	limits: { maxBytes: number; deadline: AbortSignal; declared?: number },
+): ByteStream {
+	const check = new SongCheck();
 	let seen = 0;
 	const out = new Readable({
 		read() {
@@ -105,16 +118,55 @@ function bounded(source: ByteStream, maxBytes: number, deadline: AbortSignal): B
 		source.destroy();
 		out.destroy(error);
 	};
+	// Nothing flows until the store reads (`read()` resumes the source): a verdict reached before
+	// n8n has attached to `out` would be an 'error' event nobody listens to, which ends the process.
+	// The no-op listener is the last guard for that; the store still sees `out` fail.
+	source.pause();
+	out.on('error', () => {});
 	source.on('data', (chunk: unknown) => {
 		const buffer = chunk as Buffer;
 		seen += buffer.length;
-		if (seen > maxBytes) return fail(new TooLarge());
+		if (seen > limits.maxBytes) return fail(new TooLarge());
+		check.push(buffer);
+		if (check.failed) return fail(new NotSong(check.failed));
 		if (!out.push(buffer)) source.pause();
 	});
-	source.on('end', () => out.push(null));
+	source.on('end', () => {
+		const problem = lengthProblem(limits.declared, seen) ?? problemOf(check.finish());
+		if (problem) return fail(new NotSong(problem));
+		out.push(null);
+	});
 	source.on('error', (error: unknown) => out.destroy(error as Error));
-	deadline.addEventListener('abort', () => fail(new TooSlow()), { once: true });
+	limits.deadline.addEventListener('abort', () => fail(new TooSlow()), { once: true });
 	return out;
+}
+
+function problemOf(verdict: SongVerdict): string | undefined {
+	return 'problem' in verdict ? verdict.problem : undefined;
+}
+
+/** A body that is not as long as its Content-Length said was cut short (or padded). */
+function lengthProblem(declared: number | undefined, received: number): string | undefined {
+	if (declared === undefined || declared === received) return undefined;
+	return `the server announced ${declared} bytes and sent ${received}`;
+}
+
+/** The whole stream as one Buffer (only where Node's `Readable` cannot be found to stream it). */
+async function collect(stream: ByteStream, maxBytes: number): Promise<Buffer> {
+	return await new Promise((resolve, reject) => {
+		const chunks: Buffer[] = [];
+		let length = 0;
+		stream.on('data', (chunk: unknown) => {
+			length += (chunk as Buffer).length;
+			if (length > maxBytes) {
+				stream.destroy();
+				reject(new TooLarge());
+			}
+			chunks.push(chunk as Buffer);
+		});
+		stream.on('end', () => resolve(Buffer.concat(chunks)));
+		stream.on('error', reject);
+	});
 }
 
 export interface DownloadRequest {
@@ -126,7 +178,7 @@ export interface DownloadRequest {
 	maxBytes: number;
 }
 
-const tooSlow = () => `not finished within ${DOWNLOAD_TIMEOUT_MS / 1000} s`;
+const tooSlow = (ms: number) => `not finished within ${ms / 1000} s`;
 
 function megabytes(bytes: number): string {
 	return `${Math.round((bytes / 1048576) * 10) / 10} MB`;
@@ -157,11 +209,69 @@ function downloadError(
 }
 
 /**
+ * The time a download may take, in total. In an execution: `DOWNLOAD_TIMEOUT_MS` for each song,
+ * or less if the execution is cancelled. A webhook (the trigger, a resumed Generate and Wait) has
+ * no cancel signal, so all the downloads of one call share `WEBHOOK_DOWNLOADS_TIMEOUT_MS`, kept
+ * here with the call's context (a weak key: it is gone with the call).
+ */
+const webhookDeadlines = processMemory('download.webhookDeadlines', {
+	calls: new WeakMap<object, { signal: AbortSignal; ms: number }>(),
+	clear() {
+		this.calls = new WeakMap();
+	},
+});
+
+function deadlineOf(context: IExecuteFunctions | IWebhookFunctions): {
+	signal: AbortSignal;
+	cancel?: AbortSignal;
+	ms: number;
+} {
+	const cancel = cancelSignalOf(context);
+	const own = { signal: AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS), ms: DOWNLOAD_TIMEOUT_MS };
+	if (cancel) return { signal: AbortSignal.any([cancel, own.signal]), cancel, ms: own.ms };
+	let call = webhookDeadlines.calls.get(context);
+	if (!call) {
+		call = {
+			signal: AbortSignal.timeout(WEBHOOK_DOWNLOADS_TIMEOUT_MS),
+			ms: WEBHOOK_DOWNLOADS_TIMEOUT_MS,
+		};
+		webhookDeadlines.calls.set(context, call);
+	}
+	return call.ms < own.ms
+		? { signal: AbortSignal.any([call.signal, own.signal]), ms: call.ms }
+		: { signal: own.signal, ms: own.ms };
+}
+
+function isHttp(url: URL): boolean {
+	return url.protocol === 'http:' || url.protocol === 'https:';
+}
+
+/** Why a redirect cannot be followed, if it cannot: no target, another scheme, too many hops. */
+function redirectProblem(location: unknown, from: string, hops: number): string | URL {
+	if (hops >= MAX_DOWNLOAD_REDIRECTS) {
+		return `more than ${MAX_DOWNLOAD_REDIRECTS} redirects, not followed further`;
+	}
+	let target: URL | undefined;
+	try {
+		target = typeof location === 'string' && location !== '' ? new URL(location, from) : undefined;
+	} catch {
+		target = undefined;
+	}
+	if (!target) return 'a redirect without a valid Location';
+	if (!isHttp(target)) {
+		return `a redirect to a ${target.protocol} address, which is never downloaded (only http and https are)`;
+	}
+	return target;
+}
+
+/**
  * Downloads the song into n8n's binary data, streamed rather than held in memory where the binary
- * mode allows it. No credential is sent (audio lives on a CDN); redirects are followed, over
- * http(s) only. What arrives must be a song: an audio file recognised by its bytes, not its label,
- * of at least a plausible size and at most `maxBytes`, within a total deadline. Anything else is
- * an error naming the task id and the URL, never a "song" that cannot be played.
+ * mode allows it. No credential is sent (audio lives on a CDN); redirects are followed hop by hop,
+ * to http(s) only and at most `MAX_DOWNLOAD_REDIRECTS` of them (a hopeless one fails at once, it is
+ * not retried). What arrives must be a whole song (`songCheck.ts`): an audio file recognised and
+ * walked by its bytes, not its label, as long as its Content-Length said, playing a plausible
+ * time, at most `maxBytes`, within a total deadline. Anything else is an error naming the task id
+ * and the URL, never a "song" that cannot be played.
  */
 export async function downloadAudio(
 	this: IExecuteFunctions | IWebhookFunctions,
@@ -174,7 +284,7 @@ export async function downloadAudio(
 	} catch {
 		parsed = undefined;
 	}
-	if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) {
+	if (!parsed || !isHttp(parsed)) {
 		throw attachTask(
 			new NodeOperationError(
 				this.getNode(),
@@ -188,33 +298,45 @@ export async function downloadAudio(
 			'completed',
 		);
 	}
-	const cancel = cancelSignalOf(this);
 	// A total deadline, not only an idle timeout: a server trickling bytes would hold the item forever.
-	const deadline = AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS);
-	const signal = cancel ? AbortSignal.any([cancel, deadline]) : deadline;
+	const { signal, cancel, ms } = deadlineOf(this);
 	for (let attempt = 1; ; attempt++) {
-		let failure: Failure;
+		let failure: Failure | undefined;
 		let response: StreamResponse | undefined;
-		try {
-			response = (await this.helpers.httpRequest({
-				method: 'GET',
-				url,
-				encoding: 'stream',
-				returnFullResponse: true,
-				ignoreHttpStatusErrors: true,
-				timeout: DOWNLOAD_TIMEOUT_MS,
-				abortSignal: signal,
-			})) as StreamResponse;
-		} catch (error) {
-			failure = cancel?.aborted
-				? { kind: 'aborted' }
-				: deadline.aborted
-					? { kind: 'timeout' }
-					: { kind: 'network', code: String((error as { code?: unknown }).code ?? 'UNKNOWN') };
+		// Each attempt starts at the task's URL and follows its redirects itself, so that every
+		// hop is checked before it is requested.
+		let at = url;
+		for (let hops = 0; ; hops++) {
+			try {
+				response = (await this.helpers.httpRequest({
+					method: 'GET',
+					url: at,
+					encoding: 'stream',
+					returnFullResponse: true,
+					ignoreHttpStatusErrors: true,
+					disableFollowRedirect: true,
+					// The bytes are judged as sent, and their count against Content-Length.
+					headers: { 'accept-encoding': 'identity' },
+					timeout: ms,
+					abortSignal: signal,
+				})) as StreamResponse;
+			} catch (error) {
+				response = undefined;
+				failure = cancel?.aborted
+					? { kind: 'aborted' }
+					: signal.aborted
+						? { kind: 'timeout' }
+						: { kind: 'network', code: String((error as { code?: unknown }).code ?? 'UNKNOWN') };
+			}
+			if (!response || response.statusCode < 300 || response.statusCode > 399) break;
+			response.body.destroy();
+			const next = redirectProblem(response.headers.location, at, hops);
+			if (typeof next === 'string') throw downloadError(this, request, next, response.statusCode);
+			at = next.href;
 		}
 		if (response && response.statusCode >= 200 && response.statusCode < 300) {
 			// Not retried from here on: what the server sent is judged as it is.
-			return await store.call(this, request, response, deadline);
+			return await store.call(this, request, response, signal, ms);
 		}
 		if (response) {
 			response.body.destroy();
@@ -234,7 +356,7 @@ export async function downloadAudio(
 						? networkWords(failure.code)
 						: cancel?.aborted
 							? 'cancelled'
-							: tooSlow();
+							: tooSlow(ms);
 			throw downloadError(
 				this,
 				request,
@@ -251,25 +373,40 @@ async function store(
 	request: DownloadRequest,
 	response: StreamResponse,
 	deadline: AbortSignal,
+	deadlineMs: number,
 ): Promise<IBinaryData> {
 	const { taskId, maxBytes } = request;
-	const declared = Number(response.headers['content-length']);
-	if (Number.isFinite(declared) && declared > maxBytes) {
+	const header = Number(response.headers['content-length']);
+	const declared =
+		response.headers['content-length'] !== undefined && Number.isFinite(header)
+			? header
+			: undefined;
+	if (declared !== undefined && declared > maxBytes) {
 		response.body.destroy();
 		throw downloadError(this, request, `${megabytes(declared)}, ${tooLarge(maxBytes)}`);
 	}
-	const { head, rest } = await peek(response.body, SNIFF_BYTES);
-	const total = Buffer.isBuffer(rest) ? rest.length : Math.max(head.length, declared || 0);
-	const verdict = inspectDownload(head, total);
-	if ('problem' in verdict) {
-		if (!Buffer.isBuffer(rest)) rest.destroy();
-		throw downloadError(this, request, verdict.problem);
-	}
-	if (Buffer.isBuffer(rest) && rest.length > maxBytes) {
-		throw downloadError(this, request, tooLarge(maxBytes));
-	}
-	const body = Buffer.isBuffer(rest) ? rest : bounded(rest, maxBytes, deadline);
 	try {
+		const { head, rest } = await peek(response.body, SNIFF_BYTES);
+		// The first bytes say at once what most non-songs are (a page, JSON, a stub).
+		const verdict = inspectDownload(
+			head,
+			Buffer.isBuffer(rest) ? rest.length : Math.max(head.length, declared ?? 0),
+		);
+		if ('problem' in verdict) {
+			if (!Buffer.isBuffer(rest)) rest.destroy();
+			throw new NotSong(verdict.problem);
+		}
+		const Readable = Buffer.isBuffer(rest) ? undefined : readableClassOf(rest);
+		let body: Buffer | ByteStream;
+		if (Buffer.isBuffer(rest) || !Readable) {
+			const whole = Buffer.isBuffer(rest) ? rest : await collect(rest, maxBytes);
+			if (whole.length > maxBytes) throw new TooLarge();
+			const problem = lengthProblem(declared, whole.length) ?? problemOf(checkSong(whole));
+			if (problem) throw new NotSong(problem);
+			body = whole;
+		} else {
+			body = bounded(rest, Readable, { maxBytes, deadline, declared });
+		}
 		return await this.helpers.prepareBinaryData(
 			body as Buffer,
 			`diffrhythm-${taskId}.${verdict.format.extension}`,
@@ -277,11 +414,13 @@ async function store(
 		);
 	} catch (error) {
 		const reason =
-			error instanceof TooLarge
-				? tooLarge(maxBytes)
-				: error instanceof TooSlow || deadline.aborted
-					? tooSlow()
-					: `the transfer broke off: ${(error as Error).message}`;
+			error instanceof NotSong
+				? error.message
+				: error instanceof TooLarge
+					? tooLarge(maxBytes)
+					: error instanceof TooSlow || deadline.aborted
+						? tooSlow(deadlineMs)
+						: `the transfer broke off: ${(error as Error).message}`;
 		throw downloadError(this, request, reason);
 	}
 }

@@ -1,6 +1,6 @@
 import { NodeApiError } from 'n8n-workflow';
 
-import { inputError } from './errors';
+import { attachTask, inputError } from './errors';
 import type {
 	CreateTaskBody,
 	PiApiAccountInfo,
@@ -74,7 +74,25 @@ export async function fetchTask(
 		path: `/api/v1/task/${encodeURIComponent(taskId)}`,
 		itemIndex,
 	});
-	return checkTask(this, data, `get task ${taskId}`, itemIndex);
+	const task = checkTask(this, data, `get task ${taskId}`, itemIndex);
+	if (task.task_id !== taskId) {
+		// Never the other task's status or audio under this one's name: the asked id is the one kept.
+		throw attachTask(
+			new NodeApiError(
+				this.getNode(),
+				{ message: 'another task' },
+				{
+					message: `PiAPI's answer to get task ${taskId} was about another task (${JSON.stringify(task.task_id.slice(0, 128))})`,
+					description:
+						'The answer was not used. Run Get Task with this id again later; if it persists, PiAPI or a proxy in between mixes up answers.',
+					itemIndex,
+				},
+			),
+			taskId,
+			'unknown',
+		);
+	}
+	return task;
 }
 
 /** PiAPI's documented largest `page_size` of the task history; more "returns error". */

@@ -8,8 +8,9 @@ import type {
 import { NodeOperationError } from 'n8n-workflow';
 
 import { CREDENTIAL_TYPE, DEFAULT_BASE_URL, REQUEST_TIMEOUT_MS, RETRY } from '../utils/constants';
-import { apiError } from './errors';
+import { apiError, attachTask } from './errors';
 import type { PiApiEnvelope } from '../model/piapi';
+import { isTaskId } from '../model/task';
 import { credentialRedactor, redactDeep } from '../utils/redact';
 import { sleepUnlessAborted } from '../utils/sleep';
 import { parseRetryAfter, retryDelayMs, type Failure } from './retry';
@@ -73,6 +74,22 @@ export function baseUrlOf(
 	return url;
 }
 
+/**
+ * The context with `signal` as its cancel signal. n8n's authenticated request replaces the
+ * request's abort signal with the execution's cancel signal where the context has one, so the
+ * deadline reaches the request only this way (webhook contexts have none: there the request's own
+ * signal stays). Everything else is the context itself.
+ */
+function withCancelSignal(context: PiApiContext, signal: AbortSignal): PiApiContext {
+	return new Proxy(context, {
+		get(target, key) {
+			if (key === 'getExecutionCancelSignal') return () => signal;
+			const value: unknown = Reflect.get(target, key, target);
+			return typeof value === 'function' ? (value as () => unknown).bind(target) : value;
+		},
+	});
+}
+
 /** The base URL as requests are built from it: origin and path, without a trailing slash. */
 function baseOf(url: URL): string {
 	return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
@@ -110,6 +127,12 @@ function classifyThrown(error: unknown, signal?: AbortSignal): Failure {
 	return { kind: 'network', code: 'UNKNOWN' };
 }
 
+/** The task id an answer's `data` names, if it names one that can be shown. */
+function taskIdIn(data: unknown): string | undefined {
+	const id = data && typeof data === 'object' ? (data as { task_id?: unknown }).task_id : undefined;
+	return isTaskId(id) ? id : undefined;
+}
+
 /** Turns one HTTP answer into the envelope's `data`, or a Failure. */
 function readResponse<T>(response: FullResponse, url: string): { data: T } | { failure: Failure } {
 	if (response.statusCode >= 300 && response.statusCode <= 399) {
@@ -132,6 +155,8 @@ function readResponse<T>(response: FullResponse, url: string): { data: T } | { f
 	}
 	const envelope = (parsed && typeof parsed === 'object' ? parsed : {}) as PiApiEnvelope<T>;
 	const message = typeof envelope.message === 'string' ? envelope.message : undefined;
+	// A refusal can still name a task (a create that failed half-way): that id must not be lost.
+	const taskId = taskIdIn(envelope.data);
 	if (response.statusCode < 200 || response.statusCode > 299) {
 		return {
 			failure: {
@@ -139,6 +164,7 @@ function readResponse<T>(response: FullResponse, url: string): { data: T } | { f
 				status: response.statusCode,
 				message,
 				retryAfterMs: parseRetryAfter(response.headers['retry-after']),
+				taskId,
 			},
 		};
 	}
@@ -146,7 +172,7 @@ function readResponse<T>(response: FullResponse, url: string): { data: T } | { f
 		return { failure: { kind: 'malformed', status: response.statusCode } };
 	}
 	if (envelope.code !== 200) {
-		return { failure: { kind: 'envelope', code: Number(envelope.code), message } };
+		return { failure: { kind: 'envelope', code: Number(envelope.code), message, taskId } };
 	}
 	if (envelope.data === undefined || envelope.data === null) {
 		return { failure: { kind: 'malformed', status: response.statusCode } };
@@ -156,9 +182,10 @@ function readResponse<T>(response: FullResponse, url: string): { data: T } | { f
 
 /**
  * The one way this package talks to PiAPI: authenticated by the credential (`x-api-key`), sent only
- * to the base URL's origin (redirects are not followed), bounded
- * by a timeout and the execution's cancel signal, envelope checked, retried by `retry.ts` rules,
- * and every failure turned into a `NodeApiError` that names what happened and holds no secret.
+ * to the base URL's origin (redirects are not followed), each attempt bounded by a total deadline
+ * (`REQUEST_TIMEOUT_MS` from sending to the answer's last byte; n8n's `timeout` is only an idle
+ * one) and by the execution's cancel signal, envelope checked, retried by `retry.ts` rules, and
+ * every failure turned into a `NodeApiError` that names what happened and holds no secret.
  * Returns the envelope's `data`.
  */
 export async function piApiRequest<T>(this: PiApiContext, request: PiApiRequest): Promise<T> {
@@ -182,21 +209,27 @@ export async function piApiRequest<T>(this: PiApiContext, request: PiApiRequest)
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
 		timeout: REQUEST_TIMEOUT_MS,
-		abortSignal: signal,
 	};
 	if (request.body) options.headers = { ...options.headers, 'content-type': 'application/json' };
 
 	for (let attempt = 1; ; attempt++) {
 		let outcome: { data: T } | { failure: Failure };
+		const deadline = AbortSignal.timeout(REQUEST_TIMEOUT_MS);
+		const abortSignal = signal ? AbortSignal.any([signal, deadline]) : deadline;
 		try {
 			const response = (await this.helpers.httpRequestWithAuthentication.call(
-				this,
+				withCancelSignal(this, abortSignal),
 				CREDENTIAL_TYPE,
-				{ ...options },
+				{ ...options, abortSignal },
 			)) as FullResponse;
 			outcome = readResponse<T>(response, baseUrl);
 		} catch (error) {
-			outcome = { failure: classifyThrown(error, signal) };
+			outcome = {
+				failure:
+					deadline.aborted && !signal?.aborted
+						? { kind: 'timeout' }
+						: classifyThrown(error, signal),
+			};
 		}
 		// Everything PiAPI says passes the credential's redaction before anyone sees it.
 		if ('data' in outcome) return redactDeep(outcome.data, redact);
@@ -210,7 +243,13 @@ export async function piApiRequest<T>(this: PiApiContext, request: PiApiRequest)
 			baseUrl,
 			itemIndex: request.itemIndex,
 		};
-		if (delay === undefined) throw apiError(this.getNode(), failure, facts, redact);
+		if (delay === undefined) {
+			const error = apiError(this.getNode(), failure, facts, redact);
+			const named = 'taskId' in failure ? failure.taskId : undefined;
+			if (!named) throw error;
+			error.message = `${error.message}; the answer named task ${redact(named)}`;
+			throw attachTask(error, redact(named), 'unknown');
+		}
 		this.logger.warn(
 			`PiAPI ${request.method} ${request.path}: ${apiError(this.getNode(), failure, facts, redact).message}; ` +
 				`retrying in ${delay} ms (attempt ${attempt + 1} of ${RETRY.maxAttempts})`,

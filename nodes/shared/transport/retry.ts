@@ -2,8 +2,9 @@ import { RETRY } from '../utils/constants';
 
 /** Why one HTTP attempt to PiAPI did not give a usable answer. */
 export type Failure =
-	| { kind: 'http'; status: number; message?: string; retryAfterMs?: number }
-	| { kind: 'envelope'; code: number; message?: string }
+	/** `taskId`: a task the answer named even so (it may have been created, and paid). */
+	| { kind: 'http'; status: number; message?: string; retryAfterMs?: number; taskId?: string }
+	| { kind: 'envelope'; code: number; message?: string; taskId?: string }
 	| { kind: 'network'; code: string }
 	| { kind: 'timeout' }
 	| { kind: 'malformed'; status: number }

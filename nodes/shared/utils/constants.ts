@@ -24,11 +24,23 @@ export const REFERENCE_AUDIO_FORMATS = ['mp3', 'wav', 'flac'] as const;
 /** PiAPI's documented limit for uploaded and inline reference audio. */
 export const REFERENCE_AUDIO_MAX_BYTES = 10 * 1024 * 1024;
 
-/** One HTTP call to PiAPI may take this long before it counts as timed out. */
+/**
+ * One HTTP call to PiAPI may take this long in total, from sending to the last byte of the
+ * answer, before it counts as timed out (an idle timeout alone let a dripping answer run on).
+ */
 export const REQUEST_TIMEOUT_MS = 30_000;
 
-/** Audio files can be large (a full song as WAV is about 50 MB); allow a slow CDN. */
+/** Audio files can be large (a full song as WAV is about 50 MB); allow a slow CDN. In total. */
 export const DOWNLOAD_TIMEOUT_MS = 300_000;
+
+/**
+ * All the downloads of one webhook call (the trigger's, or a resumed Generate and Wait's several
+ * songs) together may take this long: a webhook has no cancel signal to stop them otherwise.
+ */
+export const WEBHOOK_DOWNLOADS_TIMEOUT_MS = 300_000;
+
+/** Redirects a download follows; more means a loop or a hopeless chain, which fails at once. */
+export const MAX_DOWNLOAD_REDIRECTS = 10;
 
 /** Retry policy: attempts include the first try; delays grow from the base to the cap. */
 export const RETRY = {
