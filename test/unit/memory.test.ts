@@ -64,6 +64,7 @@ describe('process memories', () => {
 			'resume.finished',
 			'resume.reading',
 			'resume.resumed',
+			'tool.songRequests',
 			'trigger.delivered',
 		]);
 		const task = {

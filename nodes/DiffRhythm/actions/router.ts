@@ -6,7 +6,7 @@ import { errorItem } from '../../shared/output/items';
 import * as generate from './generate.operation';
 import * as generateAndWait from './generateAndWait.operation';
 import * as getTask from './getTask.operation';
-import { audioInToolResult, runsAsTool, toolAnswer, toolErrorItem } from '../tool';
+import { audioInToolResult, runsAsTool, toolAnswer, toolErrorItem, toolNameOf } from '../tool';
 import { isError, type Step } from '../../shared/model/step';
 import type { DiffRhythmOperation } from './types';
 
@@ -76,7 +76,7 @@ export async function router(
 		isError(step) ? errorItem(step.itemIndex, step.error) : step.value,
 	);
 	// An agent gets a compact answer per task, not PiAPI's task object (nor the song, by default).
-	return [
-		asTool ? output.map((item, index) => toolAnswer(item, audioInToolResult(this, index))) : output,
-	];
+	if (!asTool) return [output];
+	const hints = { tool: toolNameOf(this.getNode().name), operation: name };
+	return [output.map((item, index) => toolAnswer(item, audioInToolResult(this, index), hints))];
 }

@@ -261,3 +261,22 @@ export const renderHistory = processMemory('poll.renderHistory', {
 		expectations.clear();
 	},
 });
+
+/**
+ * About how many seconds a task still needs, from the renders this process has seen finish (the
+ * median render, less the time the task has rendered so far by its own start stamp), or
+ * undefined when no render of its type has finished here yet. A task past the median is given
+ * the rest of the window where renders of its type end, at least one window step.
+ */
+export function expectedSecondsLeft(task: PiApiTask, now: number): number | undefined {
+	const expected = renderHistory.expected(task);
+	if (!expected) return undefined;
+	const started = serverTimeMs(task.meta?.started_at);
+	// Clock skew between PiAPI and this machine only moves the estimate; it is clamped by callers.
+	const rendered = started === undefined ? 0 : Math.max(0, now - started);
+	const left =
+		expected.typicalMs > rendered
+			? expected.typicalMs - rendered
+			: Math.max(expected.latestMs - rendered, expected.stepMs);
+	return Math.ceil(left / 1000);
+}
