@@ -12,7 +12,7 @@ import { processMemory, RecentValues } from '../shared/utils/memory';
  * remembers every song request it sent for `TOOL.repeatWindowMs`, and the same request again
  * gets the task already started instead of a new POST.
  *
- * "The same request" is the same tool (workflow and node), the same account (API key and base
+ * "The same request" is the same tool (workflow, node and operation), the same account (API key and base
  * URL), and the same body PiAPI would get: task type, lyrics (as sent, after plain-lyrics timing)
  * with whitespace collapsed, style prompt with whitespace collapsed and case ignored, and the same
  * reference audio. Keys are SHA-256 digests, so neither the key nor the lyrics are kept. The
@@ -63,6 +63,7 @@ export async function repeatScope(this: IExecuteFunctions): Promise<string> {
 		String(this.getWorkflow().id ?? ''),
 		node.id ?? '',
 		node.name,
+		String(this.getNodeParameter('operation', 0, '')),
 	]);
 }
 

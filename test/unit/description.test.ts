@@ -37,6 +37,8 @@ describe('DiffRhythm node description', () => {
 			'concurrency',
 			'maxAudioSizeMb',
 			'audioInToolResult',
+			'toolAnswerSeconds',
+			'newTake',
 		]);
 	});
 

@@ -15,6 +15,7 @@ const path = require('node:path');
 
 const { parseWav } = require('../../simulator/wav');
 const agent = require('./agent');
+const { mcpScenarios } = require('./mcp');
 const { ModelServer } = require('./model-server');
 const { N8n } = require('./n8n');
 const { SimulatorProcess } = require('./sim');
@@ -432,6 +433,7 @@ async function runVersion(version, { tarball, check: record, keep, log }) {
 			await n8n.publish(wf.IDS.batch);
 			if (hasTrigger) await n8n.publish(wf.IDS.receiver);
 			await n8n.publish(wf.IDS.exampleAgent);
+			await n8n.publish(wf.IDS.mcp);
 			const t0 = Date.now();
 			await n8n.start(webhookPaths());
 			started = true;
@@ -652,6 +654,18 @@ async function runVersion(version, { tarball, check: record, keep, log }) {
 			const { answer } = agent.checkSongResult(assert, requests[1].toolResults[0], { taskId: task.task_id, audioUrl: `${sim.url}/files/${task.task_id}.wav`, lyrics: lrc });
 			assertEqual(res.json().output, agent.finalText(answer), 'the chat answer');
 			return `chat answer: ${res.json().output}`;
+		});
+
+		// MCP 1-5: examples/mcp-server.workflow.json driven by the official MCP SDK client.
+		await mcpScenarios({
+			check,
+			name,
+			needServer,
+			getN8n: () => n8n,
+			getSim: () => sim,
+			assert,
+			assertEqual,
+			log,
 		});
 
 		// 6. Loop Over Items -> Generate and Wait (suspend): every wait of the execution shares one
