@@ -168,6 +168,8 @@ describe('a tool answers in time', () => {
 			void until(() => sim.count('GET', '/api/v1/task/') >= 1).then(cancel);
 		});
 		expect(cancelled.result.status).toBe('canceled');
+		// n8n keeps no output of a node in a cancelled execution (docs/mcp.md says so).
+		expect(cancelled.result.run.data.resultData.runData.DiffRhythm).toBeUndefined();
 		const [taskId] = [...sim.tasks.keys()];
 		expect(cancelled.logText).toContain(
 			`the run was cancelled; task ${taskId}`,

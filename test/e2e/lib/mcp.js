@@ -13,7 +13,7 @@
 
 const { request, sleep, waitFor } = require('./util');
 
-const { MCP_TOKEN, MCP_BOUND_SECONDS } = require('./workflows');
+const { IDS, MCP_TOKEN, MCP_BOUND_SECONDS } = require('./workflows');
 
 const SLOW_RENDER_MS = 25000;
 const CLIENT_TIMEOUT_MS = 20000;
@@ -30,7 +30,6 @@ const SONG = {
 
 /** The SDK, loaded when a scenario needs it, so a missing install fails the scenario, not the suite. */
 function sdk() {
-	/* eslint-disable-next-line -- CommonJS build of the SDK */
 	const { Client } = require('@modelcontextprotocol/sdk/client/index.js');
 	const { StreamableHTTPClientTransport } = require('@modelcontextprotocol/sdk/client/streamableHttp.js');
 	return { Client, StreamableHTTPClientTransport };
@@ -111,10 +110,22 @@ async function mcpScenarios({ check, name, needServer, getN8n, getSim, assert, a
 		ready = true;
 	};
 
-	await check(name('MCP 1. the MCP client lists the DiffRhythm tools, each with its own description and input schema'), async () => {
+	/** A fresh simulator (songs rendering `renderMs`) and a connected client, closed afterwards. */
+	const session = async (renderMs, fn) => {
 		await needMcp();
+		const sim = getSim();
+		await sim.reset();
+		await sim.behaviour({ renderMs });
 		const mcp = await connect(url());
 		try {
+			return await fn(mcp, sim);
+		} finally {
+			await mcp.close();
+		}
+	};
+
+	await check(name('MCP 1. the MCP client lists the DiffRhythm tools, each with its own description and input schema'), async () => {
+		return await session(SLOW_RENDER_MS, async (mcp) => {
 			const { tools } = await mcp.client.listTools();
 			const byName = Object.fromEntries(tools.map((tool) => [tool.name, tool]));
 			assertEqual(Object.keys(byName).sort().join(','), [GET, MAKE].sort().join(','), 'tool names');
@@ -130,18 +141,11 @@ async function mcpScenarios({ check, name, needServer, getN8n, getSim, assert, a
 			assertEqual(Object.keys(props(get)).sort().join(','), 'task_id,wait', `${GET} input properties`);
 			assertEqual(props(get).wait.type, 'boolean', 'wait type');
 			return `${tools.length} tools: ${tools.map((t) => `${t.name} (${Object.keys(props(t)).join(', ')})`).join('; ')}`;
-		} finally {
-			await mcp.close();
-		}
+		});
 	});
 
 	await check(name('MCP 2. a quick song returns in one call'), async () => {
-		await needMcp();
-		const sim = getSim();
-		await sim.reset();
-		await sim.behaviour({ renderMs: 1500 });
-		const mcp = await connect(url());
-		try {
+		return await session(1500, async (mcp, sim) => {
 			const { answer, isError } = await mcp.call(MAKE, { ...SONG, stylePrompt: 'quick folk' });
 			assert(!isError, `isError for a quick song: ${JSON.stringify(answer)}`);
 			const [task] = await sim.tasks();
@@ -150,19 +154,12 @@ async function mcpScenarios({ check, name, needServer, getN8n, getSim, assert, a
 			assertEqual(answer.audioUrl, `${sim.url}/files/${task.task_id}.wav`, 'audioUrl');
 			assertEqual((await posts()).length, 1, 'POST /api/v1/task');
 			return formatTranscript(mcp.transcript);
-		} finally {
-			await mcp.close();
-		}
+		});
 	});
 
 	let slowTranscript = '';
 	await check(name(`MCP 3. a slow song (render ${SLOW_RENDER_MS / 1000} s, client timeout ${CLIENT_TIMEOUT_MS / 1000} s): the task id in time, then Get Task returns the song; 1 POST`), async () => {
-		await needMcp();
-		const sim = getSim();
-		await sim.reset();
-		await sim.behaviour({ renderMs: SLOW_RENDER_MS });
-		const mcp = await connect(url());
-		try {
+		return await session(SLOW_RENDER_MS, async (mcp, sim) => {
 			const first = await mcp.call(MAKE, SONG);
 			assert(!first.isError, `isError: ${first.text}`);
 			const [task] = await sim.tasks();
@@ -185,19 +182,14 @@ async function mcpScenarios({ check, name, needServer, getN8n, getSim, assert, a
 			log(`MCP first answer (slow song): ${first.text}`);
 			log(`MCP transcript (slow song): ${slowTranscript}`);
 			return slowTranscript;
-		} finally {
-			await mcp.close();
-		}
+		});
 	});
 
 	await check(name('MCP 4. the same call sent again after a client-side timeout makes exactly one POST'), async () => {
-		await needMcp();
-		const sim = getSim();
-		await sim.reset();
-		await sim.behaviour({ renderMs: SLOW_RENDER_MS });
-		const mcp = await connect(url());
-		try {
+		return await session(SLOW_RENDER_MS, async (mcp, sim) => {
 			const song = { ...SONG, stylePrompt: 'retried folk' };
+			const previous = await getN8n().executions.executions(IDS.mcp);
+			const lastExecution = previous.length ? Number(previous[previous.length - 1].id) : 0;
 			let timedOut = null;
 			try {
 				// A client far less patient than the tool's bound: it gives up first.
@@ -215,27 +207,33 @@ async function mcpScenarios({ check, name, needServer, getN8n, getSim, assert, a
 			assert(/^This tool got the same song request/.test(again.answer.message), `message: ${again.answer.message}`);
 			await sleep(500);
 			assertEqual((await posts()).length, 1, 'POST /api/v1/task');
-			return `${formatTranscript(mcp.transcript)}; POSTs: 1`;
-		} finally {
-			await mcp.close();
-		}
+			// Where n8n kept the task id: the executions of the MCP workflow since the first call.
+			// One execution per tool call is expected; after 20 s, whatever n8n has saved is judged.
+			const final = (row) => row.status !== 'running' && row.status !== 'new';
+			let saved = [];
+			for (const end = Date.now() + 20000; Date.now() < end; await sleep(500)) {
+				saved = await getN8n().executions.query(
+					`select e.id, e.status, d.data from execution_entity e left join execution_data d on d."executionId" = e.id
+					 where e."workflowId" = ? and e.id > ? order by e.id`,
+					[IDS.mcp, lastExecution],
+				);
+				if (saved.length >= 2 && saved.every(final)) break;
+			}
+			const withTask = saved.filter((row) => String(row.data || '').includes(tasks[0].task_id));
+			assert(withTask.length >= 1, `no execution of the MCP workflow holds task ${tasks[0].task_id}`);
+			return `${formatTranscript(mcp.transcript)}; POSTs: 1; executions ${saved.map((row) => `${row.id} (${row.status}${withTask.includes(row) ? ', holds the task id' : ''})`).join(', ')}`;
+		});
 	});
 
 	await check(name('MCP 5. bad input gets a correctable error and costs nothing'), async () => {
-		await needMcp();
-		const sim = getSim();
-		await sim.reset();
-		const mcp = await connect(url());
-		try {
+		return await session(SLOW_RENDER_MS, async (mcp, sim) => {
 			const result = await mcp.call(MAKE, { ...SONG, lyrics: '', stylePrompt: '' });
 			const text = result.text;
 			assert(/Lyrics, Style Prompt or Reference Audio: give at least one of them/.test(text), `answer: ${text}`);
 			assert(/Nothing was sent to PiAPI and nothing was charged/.test(text), `answer: ${text}`);
 			assertEqual((await sim.requests()).length, 0, 'requests to the simulator');
 			return `${formatTranscript(mcp.transcript)}; POSTs: 0`;
-		} finally {
-			await mcp.close();
-		}
+		});
 	});
 	return slowTranscript;
 }
