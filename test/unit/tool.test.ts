@@ -137,8 +137,10 @@ describe('recheckSeconds', () => {
 		expect(recheckSeconds(task('2026-01-02T00:00:00Z'), now)).toBe(60);
 		// Not started yet: the whole median.
 		expect(recheckSeconds(task(null), now)).toBe(90);
-		// Later than the median: the rest of the window, at least 5 s.
-		expect(recheckSeconds(task('2026-01-01T23:58:00Z'), now)).toBe(5);
+		// Past the median, within the window (which ends at 95 s): the rest of it, at least 5 s.
+		expect(recheckSeconds(task('2026-01-01T23:58:58Z'), now)).toBe(5);
+		// Later than the whole window: a pause growing with how late it is (150 s: 55 s late → 22 s).
+		expect(recheckSeconds(task('2026-01-01T23:58:00Z'), now)).toBe(22);
 	});
 });
 

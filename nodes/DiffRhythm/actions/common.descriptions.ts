@@ -1,4 +1,5 @@
 import type { INodeProperties } from 'n8n-workflow';
+import { TOOL } from '../../shared/utils/constants';
 
 /** The Lyrics field, one per Lyrics Format: same parameter, with help for what that format needs. */
 function lyricsField(
@@ -152,7 +153,7 @@ export function toolAnswerSecondsOption(description: string): INodeProperties {
 		displayName: 'Tool Answer Within (Seconds)',
 		name: 'toolAnswerSeconds',
 		type: 'number',
-		typeOptions: { minValue: 1, maxValue: 3600 },
+		typeOptions: { minValue: TOOL.answerSeconds.min, maxValue: TOOL.answerSeconds.max },
 		default: 40, // TOOL.answerSeconds.default; the lint wants a literal
 		description,
 	};

@@ -7,7 +7,7 @@
  *
  * Scaled down to keep the suite quick, with the proportions of the real case (tool bound 40 s,
  * render 90 s, client patience 60 s): the tools answer within 10 s, a slow song renders 25 s, and
- * the client gives up after 20 s.
+ * the client gives up after 20 s. PIAPI_E2E_MCP_FULL=1 runs them at full scale (40 s, 70 s, 60 s).
  */
 'use strict';
 
@@ -15,8 +15,10 @@ const { request, sleep, waitFor } = require('./util');
 
 const { IDS, MCP_TOKEN, MCP_BOUND_SECONDS } = require('./workflows');
 
-const SLOW_RENDER_MS = 25000;
-const CLIENT_TIMEOUT_MS = 20000;
+// PIAPI_E2E_MCP_FULL=1: the real proportions (bound 40 s, render 70 s, the SDK's default 60 s).
+const FULL = process.env.PIAPI_E2E_MCP_FULL === '1';
+const SLOW_RENDER_MS = FULL ? 70000 : 25000;
+const CLIENT_TIMEOUT_MS = FULL ? 60000 : 20000;
 const MCP_PATH = 'diffrhythm';
 const MAKE = 'DiffRhythm_Make_Song';
 const GET = 'DiffRhythm_Get_Task';
