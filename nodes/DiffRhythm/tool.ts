@@ -3,8 +3,11 @@ import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { readOutputOptions, type OutputOptions } from '../shared/parameters/descriptions';
 import type { NodeError } from '../shared/model/step';
-import { booleanOption, optionOf } from '../shared/parameters/options';
+import { booleanOption, numberOption, optionOf } from '../shared/parameters/options';
 import { statusPhase } from '../shared/model/task';
+import type { PiApiTask } from '../shared/model/piapi';
+import { TOOL } from '../shared/utils/constants';
+import { expectedSecondsLeft } from './wait/schedule';
 
 /**
  * The node as an AI Agent tool. n8n turns any `usableAsTool` node into a `<name>Tool` node type.
@@ -78,12 +81,70 @@ export function refuseSuspendAsTool(context: IExecuteFunctions, mode: string): v
 	);
 }
 
+/** The name a model calls a node by: n8n's `nodeNameToToolName`, which not every n8n exports. */
+export function toolNameOf(nodeName: string): string {
+	const name = nodeName.replace(/[^a-zA-Z0-9_-]+/g, '_');
+	// n8n 2.x cuts names at 64 characters and then drops the `_` or `-` the cut left at the end.
+	return name.length > 64 ? name.slice(0, 64).replace(/[_-]+$/, '') : name;
+}
+
+/** How the answers of one tool run name things: the tool itself, and its operation. */
+export interface AnswerHints {
+	/** This tool's name as the model sees it. */
+	tool: string;
+	operation: string;
+}
+
+/**
+ * Marks a tool run's output item as answered with the task an identical earlier call started
+ * (see repeats.ts); `toolAnswer` turns the mark into words.
+ */
+export function markRepeat(item: INodeExecutionData, startedAt: number | undefined): INodeExecutionData {
+	if (startedAt !== undefined) item.json.repeatOf = startedAt;
+	return item;
+}
+
+/** Options → Tool Answer Within (Seconds), checked for one item. */
+export function toolAnswerSeconds(context: IExecuteFunctions, itemIndex: number): number {
+	return numberOption(
+		context.getNode(),
+		'Tool Answer Within (Seconds)',
+		optionOf(context.getNodeParameter('options', itemIndex, {}), 'toolAnswerSeconds'),
+		TOOL.answerSeconds,
+		itemIndex,
+	);
+}
+
+/** Options → New Take, checked for one item. */
+export function newTakeOf(context: IExecuteFunctions, itemIndex: number): boolean {
+	return booleanOption(
+		context.getNode(),
+		'New Take',
+		optionOf(context.getNodeParameter('options', itemIndex, {}), 'newTake'),
+		false,
+		itemIndex,
+	);
+}
+
+/**
+ * In about how many seconds a task still rendering should be checked again: what renders of its
+ * type took in this process (the Poll schedule's history), else `TOOL.fallbackRenderSeconds`.
+ */
+export function recheckSeconds(task: IDataObject, now: number): number {
+	const left = expectedSecondsLeft(task as PiApiTask, now) ?? TOOL.fallbackRenderSeconds;
+	return Math.min(TOOL.maxRecheckSeconds, Math.max(TOOL.minRecheckSeconds, left));
+}
+
 /**
  * What the model gets for one task: its id, status, audio URL and the lyrics PiAPI was given
- * (with how the node timed them, when it did), and how to get it again. Never the audio itself,
- * nor PiAPI's whole task object.
+ * (with how the node timed them, when it did), and what to call next, by the names the model can
+ * call. Never the audio itself, nor PiAPI's whole task object.
  */
-export function toolAnswer(item: INodeExecutionData, keepAudio: boolean): INodeExecutionData {
+export function toolAnswer(
+	item: INodeExecutionData,
+	keepAudio: boolean,
+	hints: AnswerHints,
+): INodeExecutionData {
 	// Error items (Continue On Fail) are already short: error, description, task id.
 	const json = item.json;
 	if (typeof json.task_id !== 'string') return keepAudio ? item : { ...item, binary: undefined };
@@ -91,18 +152,11 @@ export function toolAnswer(item: INodeExecutionData, keepAudio: boolean): INodeE
 	const taskId = json.task_id;
 	const status = String(json.status);
 	const audioUrl = typeof json.audioUrl === 'string' ? json.audioUrl : null;
-	const later = `To check it again later, use DiffRhythm's Get Task operation with task id ${taskId}.`;
+	const getTask =
+		hints.operation === 'getTask'
+			? `call ${hints.tool} again with task_id "${taskId}"`
+			: `call the Get Task tool (DiffRhythm Get Task) with task_id "${taskId}"`;
 	const phase = statusPhase(status);
-	let message: string;
-	if (phase === 'completed' && audioUrl) {
-		message = `The song is ready: ${audioUrl} (PiAPI deletes its files after a while, so the user should download it). ${later}`;
-	} else if (phase === 'completed') {
-		message = `The task completed without an audio URL. ${later}`;
-	} else if (phase === 'failed') {
-		message = `The song could not be made (status ${status}). Nothing is charged for a failed task; the input may be changed and the tool called again.`;
-	} else {
-		message = `The song is being made (status ${status}); it usually takes 10-30 s. ${later}`;
-	}
 	const answer: IDataObject = {
 		taskId,
 		status,
@@ -110,11 +164,35 @@ export function toolAnswer(item: INodeExecutionData, keepAudio: boolean): INodeE
 		taskType: json.task_type ?? null,
 		stylePrompt: typeof input.style_prompt === 'string' ? input.style_prompt : null,
 		lyrics: typeof input.lyrics === 'string' ? input.lyrics : null,
-		message,
 	};
 	// How the node timed plain lyrics, in one sentence: enough for the model to explain a rushed song.
 	const timing = json.lyricsTiming as IDataObject | undefined;
 	if (typeof timing?.summary === 'string') answer.lyricsTiming = timing.summary;
+	let message: string;
+	if (phase === 'completed' && audioUrl) {
+		message = `The song is ready: ${audioUrl} (PiAPI deletes its files after a while, so the user should download it). To read it again, ${getTask}.`;
+	} else if (phase === 'completed') {
+		message = `The task completed without an audio URL. To read it again, ${getTask}.`;
+	} else if (phase === 'failed') {
+		message = `The song could not be made (status ${status}). Nothing is charged for a failed task; the input may be changed and the tool called again.`;
+	} else {
+		const seconds = recheckSeconds(json, Date.now());
+		answer.checkAgainInSeconds = seconds;
+		message = `The song is still being made (status ${status}); nothing went wrong and it is paid for. It should be ready in about ${seconds} s: ${getTask} in about ${seconds} s.`;
+		if (hints.operation === 'generateAndWait') {
+			message += ` Calling ${hints.tool} again with the same input also waits for this song, without paying for another.`;
+		}
+	}
+	const repeatOf = json.repeatOf;
+	if (typeof repeatOf === 'number') {
+		const ago = Math.max(0, Math.round((Date.now() - repeatOf) / 1000));
+		answer.alreadyStarted = true;
+		message =
+			`This tool got the same song request ${ago} s ago, so no new song was made and nothing was charged again: this is the song that call started (task ${taskId}). ` +
+			'To make another version instead, call the tool again with newTake set to true. ' +
+			message;
+	}
+	answer.message = message;
 	const result: INodeExecutionData = { json: answer, pairedItem: item.pairedItem };
 	if (keepAudio && item.binary) result.binary = item.binary;
 	return result;

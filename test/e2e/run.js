@@ -8,6 +8,8 @@
  *   PIAPI_E2E_VERSIONS  which n8n versions to run, comma-separated: v2,v1 (default both)
  *   PIAPI_E2E_CACHE     where n8n and Node.js 24 are installed (default ~/.cache/n8n-nodes-piapi-diffrhythm/e2e)
  *   PIAPI_E2E_KEEP=1    keep each run's folder (n8n user folder, logs) even when everything passed
+ *   PIAPI_E2E_ONLY      a regular expression: run only the scenarios whose title matches (e.g. MCP)
+ *   PIAPI_E2E_MCP_FULL=1  the MCP scenarios at full scale: tool bound 40 s, render 70 s, client 60 s
  */
 'use strict';
 

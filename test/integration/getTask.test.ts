@@ -23,6 +23,21 @@ describe('Get Task', () => {
 		expect(item.binary).toBeUndefined();
 	});
 
+	it('with Wait for the Song, waits for a running task (also outside tools) and downloads it', async () => {
+		const taskId = await createdTaskId();
+		const result = await runNode(sim, {
+			operation: 'getTask',
+			taskId,
+			waitForSong: true,
+			downloadAudio: true,
+			options: { toolAnswerSeconds: 20 },
+		});
+		const [item] = result.output('DiffRhythm')!;
+		expect(item.json).toMatchObject({ task_id: taskId, status: 'completed' });
+		expect(item.binary?.data.mimeType).toBe('audio/wav');
+		expect(sim.count('GET', `/api/v1/task/${taskId}`)).toBeGreaterThan(1);
+	});
+
 	it('downloads the audio of a completed task when asked', async () => {
 		const taskId = await createdTaskId();
 		await until(() => sim.getTask(taskId)?.status === 'completed');

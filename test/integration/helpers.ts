@@ -5,6 +5,18 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import { diffRhythmWorkflow, logs, runWorkflow, type RunResult } from '../harness';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../simulator';
 
+/**
+ * Empties the tools' memory of song requests (repeats.ts) in the package n8n runs (dist/, which
+ * the harness loads; not the copy a test imports from nodes/).
+ */
+export function forgetSongRequests(): void {
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	const { songRequests } = require('../../dist/nodes/DiffRhythm/repeats') as {
+		songRequests: { clear(): void };
+	};
+	songRequests.clear();
+}
+
 /** Secrets of the test credential; no output, error or log line may contain them. */
 export const API_KEY = 'sk-test-5f1c9e0a7b3d42e8';
 export const WEBHOOK_SECRET = 'whsec-test-91ab27cd55';
@@ -71,7 +83,11 @@ export function useSimulator(options: SimulatorOptions): Simulator {
 	beforeAll(async () => {
 		current = await startSimulator({ apiKey: API_KEY, ...options });
 	});
-	afterEach(() => current?.reset());
+	afterEach(() => {
+		current?.reset();
+		// The tools' repeat rule remembers the reset simulator's tasks, which no longer exist.
+		forgetSongRequests();
+	});
 	afterAll(async () => await current?.close());
 	return new Proxy({} as Simulator, {
 		get: (_target, key) => (current as unknown as Record<string | symbol, unknown>)[key],

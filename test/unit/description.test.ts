@@ -3,7 +3,7 @@ import type { INodeProperties } from 'n8n-workflow';
 import { PiApiApi } from '../../credentials/PiApiApi.credentials';
 import { DiffRhythm } from '../../nodes/DiffRhythm/DiffRhythm.node';
 import { operations } from '../../nodes/DiffRhythm/actions/router';
-import { WAIT_DEFAULTS } from '../../nodes/shared/utils/constants';
+import { TOOL, WAIT_DEFAULTS } from '../../nodes/shared/utils/constants';
 import { subtitleOf } from './subtitle';
 
 const { description } = new DiffRhythm();
@@ -37,6 +37,8 @@ describe('DiffRhythm node description', () => {
 			'concurrency',
 			'maxAudioSizeMb',
 			'audioInToolResult',
+			'toolAnswerSeconds',
+			'newTake',
 		]);
 	});
 
@@ -62,6 +64,11 @@ describe('DiffRhythm node description', () => {
 		expect(option('generateAndWait', 'concurrency')?.default).toBe(WAIT_DEFAULTS.concurrency);
 		expect(option('generateAndWait', 'pollIntervalSeconds')?.default).toBe(0);
 		expect(field('generate', 'taskType')?.default).toBe('txt2audio-base');
+		for (const operation of ['generateAndWait', 'getTask']) {
+			expect(option(operation, 'toolAnswerSeconds')?.default).toBe(TOOL.answerSeconds.default);
+		}
+		expect(option('generateAndWait', 'newTake')?.default).toBe(false);
+		expect(field('getTask', 'waitForSong')?.default).toBe(false);
 	});
 });
 

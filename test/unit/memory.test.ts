@@ -65,6 +65,7 @@ describe('process memories', () => {
 			'resume.finished',
 			'resume.reading',
 			'resume.resumed',
+			'tool.songRequests',
 			'trigger.delivered',
 		]);
 		const task = {

@@ -1,4 +1,5 @@
 import type { INodeProperties } from 'n8n-workflow';
+import { TOOL } from '../../shared/utils/constants';
 import { songCapacity, TYPICAL_LINE_SYLLABLES } from '../lyrics/timing';
 
 const BASE = songCapacity('txt2audio-base');
@@ -126,4 +127,48 @@ export const audioInToolResultOption: INodeProperties = {
 	default: false,
 	description:
 		"Whether to download the song into the tool's result when an AI Agent uses this node as a tool. Off, the model gets the audio URL, not megabytes of audio.",
+};
+
+/**
+ * The model-facing description of the node as a tool, one per operation. n8n adds its own
+ * "Tool Description" field only to nodes without a `toolDescription` property, and its
+ * "Set Automatically" text comes from the operation's `action` only when the node has a
+ * `resource` field, so a DiffRhythm tool got the node's one description whatever its operation.
+ * Given here with a default per operation (shown only on the tool variant, `@tool`), the model
+ * reads what this operation does; a user's own text replaces it as before.
+ */
+export function toolDescriptionField(text: string): INodeProperties {
+	return {
+		displayName: 'Description',
+		name: 'toolDescription',
+		type: 'string',
+		default: text,
+		required: true,
+		typeOptions: { rows: 3 },
+		displayOptions: { show: { '@tool': [true] } },
+		description:
+			'Explain to the LLM what this tool does, a good, specific description would allow LLMs to produce expected results much more often',
+	};
+}
+
+/** Options → Tool Answer Within (Seconds), of the operations that can wait for a song. */
+export function toolAnswerSecondsOption(description: string): INodeProperties {
+	return {
+		displayName: 'Tool Answer Within (Seconds)',
+		name: 'toolAnswerSeconds',
+		type: 'number',
+		typeOptions: { minValue: TOOL.answerSeconds.min, maxValue: TOOL.answerSeconds.max },
+		default: 40, // TOOL.answerSeconds.default; the lint wants a literal
+		description,
+	};
+}
+
+/** Options → New Take: the one way past the repeat rule (see repeats.ts). */
+export const newTakeOption: INodeProperties = {
+	displayName: 'New Take',
+	name: 'newTake',
+	type: 'boolean',
+	default: false,
+	description:
+		"Whether a tool call makes a new song even when the same request (same lyrics, style prompt, task type and reference audio) reached this tool in the last 30 minutes. Off, such a call answers with the song already started and pays nothing. To let the model decide, set it to {{ $fromAI('newTake', 'true only if the user wants another version of a song already made', 'boolean') }}.",
 };

@@ -6,7 +6,9 @@ import { inputError } from '../../shared/transport/errors';
 import { describeValue, NOT_SET, optionOf } from '../../shared/parameters/options';
 import { toOutputJson } from '../../shared/model/task';
 import { FIELD_LABELS } from '../validation';
-import { songFields } from './common.descriptions';
+import { newTakeOption, songFields, toolDescriptionField } from './common.descriptions';
+import { markRepeat, newTakeOf, runsAsTool } from '../tool';
+import { repeatsFor } from '../repeats';
 import {
 	buildCreateTaskBody,
 	createAll,
@@ -35,8 +37,12 @@ const properties: INodeProperties[] = [
 				description:
 					"Public URL PiAPI calls when the task changes status: a PiAPI Trigger node's production URL (or a Webhook node's). The credential's webhook secret is sent with it.",
 			},
+			newTakeOption,
 		],
 	},
+	toolDescriptionField(
+		"Starts a song with PiAPI's DiffRhythm from lyrics and/or a style prompt and answers at once with its task_id (status pending). A song takes about half a minute or more to render: fetch it with the Get Task tool, in as many seconds as the answer says. Calling this tool again with the same input within 30 minutes does not start or charge another song: it answers with the song already started.",
+	),
 ];
 
 export const description = updateDisplayOptions({ show: { operation: ['generate'] } }, properties);
@@ -49,11 +55,14 @@ export async function execute(
 ): Promise<Array<Step<INodeExecutionData>>> {
 	let secret: string | undefined;
 	const timings: LyricsTimings = new Map();
+	const asTool = runsAsTool(this);
+	const newTake = new Set<number>();
 	const prepared = await prepareAll.call(
 		this,
 		itemIndexes,
 		failFast,
 		async function (this: IExecuteFunctions, itemIndex) {
+			if (asTool && newTakeOf(this, itemIndex)) newTake.add(itemIndex);
 			const raw = optionOf(this.getNodeParameter('options', itemIndex, {}), 'callbackUrl');
 			if (raw !== NOT_SET && typeof raw !== 'string') {
 				throw inputError(
@@ -76,16 +85,20 @@ export async function execute(
 			);
 		},
 	);
-	const created = await createAll.call(this, prepared, WAIT_DEFAULTS.concurrency);
+	const repeats = asTool ? await repeatsFor.call(this, prepared, newTake) : undefined;
+	const created = await createAll.call(this, prepared, WAIT_DEFAULTS.concurrency, repeats);
 	return created.map((step) =>
 		isError(step)
 			? step
 			: {
 					itemIndex: step.itemIndex,
-					value: {
-						json: withLyricsTiming(toOutputJson(step.value), timings.get(step.itemIndex)),
-						pairedItem: { item: step.itemIndex },
-					},
+					value: markRepeat(
+						{
+							json: withLyricsTiming(toOutputJson(step.value), timings.get(step.itemIndex)),
+							pairedItem: { item: step.itemIndex },
+						},
+						repeats?.repeatOf.get(step.itemIndex),
+					),
 				},
 	);
 }

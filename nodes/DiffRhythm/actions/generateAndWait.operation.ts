@@ -18,9 +18,23 @@ import {
 import { taskToItem } from '../../shared/output/items';
 import { mapWithConcurrency } from '../../shared/utils/concurrency';
 import { statusPhase } from '../../shared/model/task';
-import { itemOutputOptions, refuseSuspendAsTool } from '../tool';
+import {
+	itemOutputOptions,
+	markRepeat,
+	newTakeOf,
+	refuseSuspendAsTool,
+	runsAsTool,
+	toolAnswerSeconds,
+} from '../tool';
+import { forgetRequest, repeatsFor } from '../repeats';
 import { strategyFor, type WaitMode, type WaitOptions, type WaitResult } from '../wait';
-import { audioInToolResultOption, songFields } from './common.descriptions';
+import {
+	audioInToolResultOption,
+	newTakeOption,
+	songFields,
+	toolAnswerSecondsOption,
+	toolDescriptionField,
+} from './common.descriptions';
 import {
 	buildCreateTaskBody,
 	createAll,
@@ -101,8 +115,15 @@ const properties: INodeProperties[] = [
 			},
 			maxAudioSizeOption,
 			audioInToolResultOption,
+			toolAnswerSecondsOption(
+				'As an AI tool (AI Agent, MCP Server Trigger): answer within this many seconds. A song not ready by then is answered with its task ID, its status and when to check it with Get Task, never with a timeout. MCP clients give up after 60 s by default.',
+			),
+			newTakeOption,
 		],
 	},
+	toolDescriptionField(
+		"Makes a song with PiAPI's DiffRhythm from lyrics and/or a style prompt, and waits for it for up to about 40 seconds. Answers with the song's audio URL when it is ready; otherwise with its task_id, its status and in how many seconds to check it with the Get Task tool (a song still rendering is not an error). Calling this tool again with the same input within 30 minutes does not start or charge another song: it answers with the song already started. Songs are charged per call.",
+	),
 ];
 
 export const description = updateDisplayOptions(
@@ -192,23 +213,44 @@ export async function execute(
 	itemIndexes: number[],
 	failFast: boolean,
 ): Promise<Array<Step<INodeExecutionData>>> {
+	const startedAt = Date.now();
 	const waitOptions = readWaitOptions.call(this);
 	refuseSuspendAsTool(this, waitOptions.mode);
+	const asTool = runsAsTool(this);
 	const strategy = strategyFor(waitOptions.mode);
 	const callback = await strategy.callback?.call(this, itemIndexes, waitOptions);
 	const outputs = new Map<number, OutputOptions>();
 	const timings: LyricsTimings = new Map();
+	// As a tool: the answer comes within the smallest bound of the items, checked for each item.
+	let answerWithinSeconds = Infinity;
+	const newTake = new Set<number>();
 	const prepared = await prepareAll.call(
 		this,
 		itemIndexes,
 		failFast,
 		async function (this: IExecuteFunctions, itemIndex) {
 			outputs.set(itemIndex, itemOutputOptions(this, itemIndex, true));
+			if (asTool) {
+				answerWithinSeconds = Math.min(answerWithinSeconds, toolAnswerSeconds(this, itemIndex));
+				if (newTakeOf(this, itemIndex)) newTake.add(itemIndex);
+			}
 			return await buildCreateTaskBody.call(this, itemIndex, callback, timings);
 		},
 	);
-	const created = await createAll.call(this, prepared, waitOptions.concurrency);
-	const result = await waitKeepingTasks.call(this, created, waitOptions, timings);
+	const repeats = asTool ? await repeatsFor.call(this, prepared, newTake) : undefined;
+	const created = await createAll.call(this, prepared, waitOptions.concurrency, repeats);
+	const options: WaitOptions = asTool
+		? {
+				...waitOptions,
+				// Whatever the creates took comes off the bound; an open task is answered, not failed.
+				maxWaitSeconds: Math.min(
+					waitOptions.maxWaitSeconds,
+					Math.max(0, answerWithinSeconds - (Date.now() - startedAt) / 1000),
+				),
+				answerOpenTasks: true,
+			}
+		: waitOptions;
+	const result = await waitKeepingTasks.call(this, created, options, timings);
 	if ('suspended' in result) return result.suspended;
 
 	return await mapWithConcurrency(
@@ -218,12 +260,14 @@ export async function execute(
 			if (isError(step)) return step;
 			const { itemIndex, value: task } = step;
 			if (statusPhase(task.status) === 'failed') {
+				// A failed song costs nothing; the same request again should try anew.
+				forgetRequest(repeats, itemIndex);
 				return { itemIndex, error: taskFailedError(this.getNode(), task, itemIndex) };
 			}
 			try {
 				const value = await taskToItem.call(this, task, itemIndex, outputs.get(itemIndex)!);
 				value.json = withLyricsTiming(value.json, timings.get(itemIndex));
-				return { itemIndex, value };
+				return { itemIndex, value: markRepeat(value, repeats?.repeatOf.get(itemIndex)) };
 			} catch (error) {
 				return {
 					itemIndex,

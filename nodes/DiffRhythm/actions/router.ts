@@ -8,7 +8,7 @@ import * as generateAndWait from './generateAndWait.operation';
 import * as getAccount from './getAccount.operation';
 import * as getTask from './getTask.operation';
 import * as listTasks from './listTasks.operation';
-import { audioInToolResult, runsAsTool, toolAnswer, toolErrorItem } from '../tool';
+import { audioInToolResult, runsAsTool, toolAnswer, toolErrorItem, toolNameOf } from '../tool';
 import { isError, type Step } from '../../shared/model/step';
 import type { DiffRhythmOperation } from './types';
 
@@ -87,9 +87,10 @@ export async function router(
 	// An agent gets a compact answer per task, not PiAPI's task object (nor the song, by default).
 	if (!asTool) return [output];
 	const answer = operation.toolAnswer;
+	const hints = { tool: toolNameOf(this.getNode().name), operation: name };
 	return [
 		output.map((item, index) =>
-			answer ? answer(item) : toolAnswer(item, audioInToolResult(this, index)),
+			answer ? answer(item) : toolAnswer(item, audioInToolResult(this, index), hints),
 		),
 	];
 }

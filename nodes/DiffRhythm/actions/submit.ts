@@ -15,6 +15,7 @@ import { createTask } from '../../shared/transport/api';
 import { isError, type Step } from '../../shared/model/step';
 import type { LyricsTiming } from '../lyrics/timing';
 import { FIELD_LABELS, firstIssue, generateInputSchema, prepareLyrics } from '../validation';
+import { createUnlessRepeated, type Repeats } from '../repeats';
 
 /** DiffRhythm reads 10 s from the middle of the reference; a shorter file fails after payment. */
 const REFERENCE_AUDIO_MIN_SECONDS = 10;
@@ -163,22 +164,34 @@ export async function prepareAll(
 }
 
 /**
- * Creates one task per prepared item, `concurrency` at a time. Never throws: once the first task
- * is paid for, every other item's task id must reach the output or the error.
+ * Creates one task per prepared item, `concurrency` at a time; under a tool's repeat rule, an item
+ * whose request was made lately gets that task instead. Never throws: once the first task is paid
+ * for, every other item's task id must reach the output or the error.
  */
 export async function createAll(
 	this: IExecuteFunctions,
 	prepared: Array<Step<CreateTaskBody>>,
 	concurrency: number,
+	repeats?: Repeats,
 ): Promise<Array<Step<PiApiTask>>> {
 	return await mapWithConcurrency(prepared, concurrency, async (step): Promise<Step<PiApiTask>> => {
 		if (isError(step)) return step;
 		const { itemIndex } = step;
 		try {
-			const task = await createTask.call(this, step.value, itemIndex);
-			this.logger.info(
-				`DiffRhythm item ${itemIndex}: created task ${task.task_id} (${task.status})`,
+			const { task, repeatOf } = await createUnlessRepeated(
+				repeats?.keys.get(itemIndex),
+				async () => await createTask.call(this, step.value, itemIndex),
 			);
+			if (repeatOf === undefined) {
+				this.logger.info(
+					`DiffRhythm item ${itemIndex}: created task ${task.task_id} (${task.status})`,
+				);
+			} else {
+				repeats?.repeatOf.set(itemIndex, repeatOf);
+				this.logger.info(
+					`DiffRhythm item ${itemIndex}: the same request as ${Math.round((Date.now() - repeatOf) / 1000)} s ago; answering with task ${task.task_id}, nothing created`,
+				);
+			}
 			return { itemIndex, value: task };
 		} catch (error) {
 			return { itemIndex, error: asNodeError(this, error, itemIndex) };

@@ -109,7 +109,16 @@ export const pollStrategy: WaitStrategy = {
 		}
 
 		this.logger.debug(`DiffRhythm: poll ended after ${passes} passes (at most ${maxPasses})`);
-		if (signal?.aborted) {
+		if (options.answerOpenTasks) {
+			const why = signal?.aborted ? 'the run was cancelled' : 'the tool answers now';
+			giveUp((task, itemIndex) => {
+				// The song is paid for: its id goes to the log as well as to the answer.
+				this.logger.info(
+					`DiffRhythm item ${itemIndex}: ${why}; task ${task.task_id} (${task.status}) keeps rendering at PiAPI, fetch it with Get Task`,
+				);
+				return { itemIndex, value: task };
+			});
+		} else if (signal?.aborted) {
 			giveUp((task, itemIndex) => ({
 				itemIndex,
 				error: taskCancelledError(this.getNode(), task, itemIndex),

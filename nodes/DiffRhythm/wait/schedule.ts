@@ -261,3 +261,24 @@ export const renderHistory = processMemory('poll.renderHistory', {
 		expectations.clear();
 	},
 });
+
+/**
+ * About how many seconds a task still needs, from the renders this process has seen finish (the
+ * median render, less the time the task has rendered so far by its own start stamp), or
+ * undefined when no render of its type has finished here yet. A task past the median is given
+ * the rest of the window where renders of its type end, at least one window step; one later than
+ * the whole window, a pause growing with how late it is, as the poll's own checks back off.
+ */
+export function expectedSecondsLeft(task: PiApiTask, now: number): number | undefined {
+	const expected = renderHistory.expected(task);
+	if (!expected) return undefined;
+	const started = serverTimeMs(task.meta?.started_at);
+	// Clock skew between PiAPI and this machine only moves the estimate; it is clamped by callers.
+	const rendered = started === undefined ? 0 : Math.max(0, now - started);
+	let left: number;
+	if (expected.typicalMs > rendered) left = expected.typicalMs - rendered;
+	else if (expected.latestMs > rendered)
+		left = Math.max(expected.latestMs - rendered, expected.stepMs);
+	else left = Math.max(expected.stepMs, (rendered - expected.latestMs) * POLL.backoff);
+	return Math.ceil(left / 1000);
+}

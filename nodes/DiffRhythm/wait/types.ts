@@ -14,6 +14,11 @@ export interface WaitOptions {
 	pollIntervalSeconds: number;
 	/** Requests to PiAPI in flight at once. */
 	concurrency: number;
+	/**
+	 * A tool's run: a task still open when the wait ends (its bound, or the run was cancelled) is
+	 * returned as it was last seen, for an answer that says how to fetch it, instead of an error.
+	 */
+	answerOpenTasks?: boolean;
 }
 
 /**

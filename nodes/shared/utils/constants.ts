@@ -118,3 +118,21 @@ export const WAIT_DEFAULTS = {
  * n8n 1.x, whose `sleep()` takes no abort signal.
  */
 export const SLEEP_SLICE_MS = 200;
+
+/**
+ * The node as an AI tool (n8n's AI Agent, MCP Server Trigger). MCP clients give up after 60 s by
+ * default and n8n Cloud ends a webhook after about 100 s, so a tool answers well within both.
+ */
+export const TOOL = {
+	/** Tool Answer Within (Seconds): default and range. */
+	answerSeconds: { min: 1, max: 3600, default: 40 },
+	/** A repeated song request within this window answers with the task already started. */
+	repeatWindowMs: 30 * 60_000,
+	/** Song requests remembered at most (per process); the oldest go first. */
+	repeatEntries: 500,
+	/** "Check again in about N s" before any render of the type has finished in this process. */
+	fallbackRenderSeconds: 30,
+	/** Bounds of that suggestion, whatever was measured. */
+	minRecheckSeconds: 5,
+	maxRecheckSeconds: 300,
+} as const;

@@ -12,6 +12,7 @@
  * | `resume.reading`     | DiffRhythm/wait/resume.ts        | reads of PiAPI in flight, shared           |
  * | `poll.renderHistory` | DiffRhythm/wait/schedule.ts      | how long recent renders took               |
  * | `download.webhookDeadlines` | shared/output/download.ts | each webhook call's download deadline, while the call lives (weak) |
+ * | `tool.songRequests`  | DiffRhythm/repeats.ts            | song requests tools sent (30 min, 500)     |
  */
 interface ProcessMemory {
 	clear(): void;

@@ -92,7 +92,7 @@ function checkSongResult(assert, text, { taskId, audioUrl, lyrics }) {
 	for (const [key, value] of Object.entries(expected)) {
 		assert(answer[key] === value, `tool result ${key}: expected ${JSON.stringify(value)}, got ${JSON.stringify(answer[key])}`);
 	}
-	assert(/Get Task operation with task id/.test(answer.message) && answer.message.includes(taskId), `tool result message: ${answer.message}`);
+	assert(answer.message.includes(`call the Get Task tool (DiffRhythm Get Task) with task_id "${taskId}"`), `tool result message: ${answer.message}`);
 	assert(!('binary' in answer) && !('output' in answer) && !('config' in answer), `tool result keys: ${Object.keys(answer).join(', ')}`);
 	return { bytes, answer };
 }

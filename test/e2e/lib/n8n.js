@@ -98,6 +98,8 @@ class N8n {
 			N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'true',
 			N8N_LOG_LEVEL: 'info',
 			N8N_LOG_OUTPUT: 'console',
+			// Community nodes' Tool variants (the AI Agent and MCP scenarios); n8n's default varies.
+			N8N_COMMUNITY_PACKAGES_ALLOW_TOOL_USAGE: 'true',
 			EXECUTIONS_DATA_SAVE_ON_SUCCESS: 'all',
 			EXECUTIONS_DATA_SAVE_ON_ERROR: 'all',
 			...(version === 'v1'

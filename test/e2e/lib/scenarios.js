@@ -15,6 +15,7 @@ const path = require('node:path');
 
 const { parseWav } = require('../../simulator/wav');
 const agent = require('./agent');
+const { mcpScenarios } = require('./mcp');
 const { ModelServer } = require('./model-server');
 const { N8n } = require('./n8n');
 const { SimulatorProcess } = require('./sim');
@@ -433,6 +434,7 @@ async function runVersion(version, { tarball, check: record, keep, log }) {
 			if (hasTrigger) await n8n.publish(wf.IDS.receiver);
 			if (hasTrigger) await n8n.publish(wf.IDS.recover);
 			await n8n.publish(wf.IDS.exampleAgent);
+			await n8n.publish(wf.IDS.mcp);
 			const t0 = Date.now();
 			await n8n.start(webhookPaths());
 			started = true;
@@ -653,6 +655,18 @@ async function runVersion(version, { tarball, check: record, keep, log }) {
 			const { answer } = agent.checkSongResult(assert, requests[1].toolResults[0], { taskId: task.task_id, audioUrl: `${sim.url}/files/${task.task_id}.wav`, lyrics: lrc });
 			assertEqual(res.json().output, agent.finalText(answer), 'the chat answer');
 			return `chat answer: ${res.json().output}`;
+		});
+
+		// MCP 1-5: examples/mcp-server.workflow.json driven by the official MCP SDK client.
+		await mcpScenarios({
+			check,
+			name,
+			needServer,
+			getN8n: () => n8n,
+			getSim: () => sim,
+			assert,
+			assertEqual,
+			log,
 		});
 
 		// 6. Loop Over Items -> Generate and Wait (suspend): every wait of the execution shares one

@@ -12,11 +12,20 @@ const path = require('node:path');
 const EXAMPLES_DIR = path.resolve(__dirname, '..', '..', '..', 'examples');
 const PKG = 'n8n-nodes-piapi-diffrhythm';
 const DIFFRHYTHM = `${PKG}.diffRhythm`;
+const DIFFRHYTHM_TOOL = `${PKG}.diffRhythmTool`;
+/**
+ * The MCP tools answer within this: scaled down from the example's 40 s (see mcp.js), unless
+ * PIAPI_E2E_MCP_FULL=1 asks for the real proportions.
+ */
+const MCP_BOUND_SECONDS = process.env.PIAPI_E2E_MCP_FULL === '1' ? 40 : 10;
 const TRIGGER = `${PKG}.piApiTrigger`;
 
 const CREDENTIAL = { id: 'e2ePiApiCred0001', name: 'PiAPI (simulator)', type: 'piApiApi' };
 /** n8n's OpenAI credential, its Base URL pointing at the scripted model server. */
 const OPENAI_CREDENTIAL = { id: 'e2eOpenAiCred001', name: 'OpenAI (scripted model server)', type: 'openAiApi' };
+/** The MCP Server Trigger's bearer token (the MCP example asks for one). */
+const MCP_CREDENTIAL = { id: 'e2eMcpBearer0001', name: 'MCP bearer token (e2e)', type: 'httpBearerAuth' };
+const MCP_TOKEN = 'e2e-mcp-token-5b7c';
 
 const IDS = {
 	poll: 'e2eWfPollWait001',
@@ -33,6 +42,7 @@ const IDS = {
 	exampleLyrics: 'e2eWfExLyrics001',
 	exampleAgent: 'e2eWfExAgent0001',
 	recover: 'e2eWfRecover0001',
+	mcp: 'e2eWfExMcpSrv001',
 };
 
 /** The example workflows the suite runs, by id. */
@@ -76,6 +86,7 @@ const credentialRef = () => ({ piApiApi: { id: CREDENTIAL.id, name: CREDENTIAL.n
 function credentialFile({ apiKey, baseUrl, webhookSecret, modelUrl }) {
 	const credentials = [{ ...CREDENTIAL, data: { apiKey, baseUrl, webhookSecret } }];
 	if (modelUrl) credentials.push({ ...OPENAI_CREDENTIAL, data: { apiKey: 'sk-e2e-scripted', url: modelUrl, header: false } });
+	credentials.push({ ...MCP_CREDENTIAL, data: { token: MCP_TOKEN } });
 	return credentials;
 }
 
@@ -207,6 +218,22 @@ function exampleWorkflow(id, examplesDir = EXAMPLES_DIR) {
 	}
 	return { active: false, ...workflow, id };
 }
+/**
+ * examples/mcp-server.workflow.json with the suite's credentials, its tools' bound scaled down to
+ * `boundSeconds` (see mcp.js): otherwise as shipped.
+ */
+function mcpWorkflow(boundSeconds, examplesDir = EXAMPLES_DIR) {
+	const workflow = JSON.parse(fs.readFileSync(path.join(examplesDir, 'mcp-server.workflow.json'), 'utf8'));
+	for (const node of workflow.nodes) {
+		if (node.credentials && node.credentials.piApiApi) node.credentials.piApiApi = { id: CREDENTIAL.id, name: CREDENTIAL.name };
+		if (node.credentials && node.credentials.httpBearerAuth) {
+			node.credentials.httpBearerAuth = { id: MCP_CREDENTIAL.id, name: MCP_CREDENTIAL.name };
+		}
+		if (node.type === DIFFRHYTHM_TOOL) node.parameters.options = { ...node.parameters.options, toolAnswerSeconds: boundSeconds };
+	}
+	return { active: false, ...workflow, id: IDS.mcp };
+}
+
 /** A task id that the redirect scenario reads (the simulator redirects before looking it up). */
 const SOME_TASK_ID = '3c1e8a96-0b66-4d8b-91ed-2b7cfc914869';
 
@@ -229,6 +256,8 @@ function workflows({ triggerUrl, examplesDir }) {
 		}),
 		// 9-10: the AI examples.
 		...Object.keys(EXAMPLES).map((id) => exampleWorkflow(id, examplesDir)),
+		// MCP 1-5: the MCP server example.
+		mcpWorkflow(MCP_BOUND_SECONDS, examplesDir),
 		// 9: Manual Trigger -> Get Task, run with `n8n execute` while PiAPI's address redirects.
 		workflow(IDS.getTask, 'E2E: get task', [
 			{
@@ -424,7 +453,11 @@ module.exports = {
 	RECEIVER_PATH,
 	RECOVER_TRIGGER_PATH,
 	SOME_TASK_ID,
+	MCP_CREDENTIAL,
+	MCP_TOKEN,
+	MCP_BOUND_SECONDS,
 	credentialFile,
+	mcpWorkflow,
 	// Node and workflow builders, also used by the benchmarks' real-n8n workflows.
 	agentWorkflow,
 	diffRhythmNode,
