@@ -102,6 +102,16 @@ export const WAIT_DEFAULTS = {
 } as const;
 
 /**
+ * The most songs one suspended Generate and Wait should wait for. Their final callbacks arrive
+ * together at the one process that takes resume calls, and n8n loads the whole waiting execution
+ * for each of them: in the queue benchmark (bench/queue.js, docs/suspend-batch-size.md) one n8n 2.41
+ * webhook process with its default settings took every callback of 100 songs ending together but
+ * refused or timed out those of 200 (503 "Database is not ready!", request timeouts), and that
+ * execution waited until Max Wait. Above this the node warns and recommends Loop Over Items.
+ */
+export const SUSPEND_SAFE_BATCH = 100;
+
+/**
  * Sleeps are cut into slices this long so that a cancelled execution stops promptly even on
  * n8n 1.x, whose `sleep()` takes no abort signal.
  */
