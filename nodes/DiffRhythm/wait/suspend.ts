@@ -146,11 +146,14 @@ export const suspendStrategy: WaitStrategy = {
 		await this.putExecutionToWait(waitTill);
 		const ids = tasks.map((step) => (isError(step) ? '' : step.value.task_id));
 		if (ids.length > SUSPEND_SAFE_BATCH) {
+			// Said after the tasks exist: the batch is already paid for, and the warning is about
+			// their callbacks, which come later. docs/suspend-batch-size.md has the measurement.
 			this.logger.warn(
 				`DiffRhythm: one execution is suspended for ${ids.length} songs, more than the ${SUSPEND_SAFE_BATCH} ` +
-					'one n8n webhook process was measured to take when their callbacks arrive together; beyond that ' +
-					'PiAPI\'s callbacks can be refused and the execution then waits until Max Wait (its items keep every ' +
-					`task id). Put a Loop Over Items node before this one with a batch size of ${SUSPEND_SAFE_BATCH} or less.`,
+					"that one n8n webhook process was measured to take with n8n's default settings when their " +
+					"callbacks arrive together; beyond that PiAPI's callbacks can be refused and the execution " +
+					'then waits until Max Wait (its items keep every task id). Put a Loop Over Items node before ' +
+					`this one with a batch size of ${SUSPEND_SAFE_BATCH} or less.`,
 			);
 		}
 		this.logger.info(
