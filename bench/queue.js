@@ -167,8 +167,7 @@ async function measure({ cluster, sim, workers, keepDir, repeat }, variant, song
 		activity: async () => lastActivity(await sim.tasks(), await sim.deliveries()),
 		// The node said "resuming" more often than executions have finished: one is on its way.
 		resuming: async (current) =>
-			allDoneLines(cluster, started).length >
-			current.filter((row) => FINAL.has(row.status)).length,
+			allDoneLines(cluster, started).length > current.filter((row) => FINAL.has(row.status)).length,
 	});
 	const rows = waited.rows;
 	const finished = rows.filter((row) => FINAL.has(row.status));
@@ -286,25 +285,35 @@ async function measure({ cluster, sim, workers, keepDir, repeat }, variant, song
 	};
 }
 
+/** The lines of `n8n`'s JSON log written since `since`: { at (n8n's timestamp), line }. */
+function logLinesSince(n8n, since) {
+	if (!fs.existsSync(n8n.logFile)) return [];
+	const lines = [];
+	for (const line of fs.readFileSync(n8n.logFile, 'utf8').split('\n')) {
+		let at;
+		try {
+			const entry = JSON.parse(line);
+			at = Date.parse(entry.timestamp ?? entry.metadata?.timestamp);
+		} catch {
+			continue;
+		}
+		if (at >= since) lines.push({ at, line });
+	}
+	return lines;
+}
+
 /**
  * The node's "all N tasks are done (last: <task id>); resuming the execution" lines logged since
- * `since` by any process: { at (n8n's timestamp), count, taskId }.
+ * `since` by any process: { at, count, taskId }.
  */
 function allDoneLines(cluster, since) {
 	const found = [];
 	for (const n8n of cluster.all) {
-		if (!fs.existsSync(n8n.logFile)) continue;
-		for (const line of fs.readFileSync(n8n.logFile, 'utf8').split('\n')) {
-			const match = /DiffRhythm: all (\d+) tasks? (?:is|are) done \(last: ([^)]+)\); resuming/.exec(line);
-			if (!match) continue;
-			let at;
-			try {
-				const entry = JSON.parse(line);
-				at = Date.parse(entry.timestamp ?? entry.metadata?.timestamp);
-			} catch {
-				continue;
-			}
-			if (at >= since) found.push({ at, count: Number(match[1]), taskId: match[2] });
+		for (const { at, line } of logLinesSince(n8n, since)) {
+			const match = /DiffRhythm: all (\d+) tasks? (?:is|are) done \(last: ([^)]+)\); resuming/.exec(
+				line,
+			);
+			if (match) found.push({ at, count: Number(match[1]), taskId: match[2] });
 		}
 	}
 	return found.sort((a, b) => a.at - b.at);
@@ -319,18 +328,8 @@ function webhookLogCounts(cluster, since) {
 		warnings: '"level":"warn"',
 	};
 	const counts = Object.fromEntries(Object.keys(patterns).map((key) => [key, 0]));
-	if (!fs.existsSync(cluster.webhook.logFile)) return counts;
-	for (const line of fs.readFileSync(cluster.webhook.logFile, 'utf8').split('\n')) {
-		let at;
-		try {
-			const entry = JSON.parse(line);
-			at = Date.parse(entry.timestamp ?? entry.metadata?.timestamp);
-		} catch {
-			continue;
-		}
-		if (!(at >= since)) continue;
+	for (const { line } of logLinesSince(cluster.webhook, since))
 		for (const [key, text] of Object.entries(patterns)) if (line.includes(text)) counts[key]++;
-	}
 	return counts;
 }
 
