@@ -82,7 +82,7 @@ async function measure(n8n, wf, songs, sim, timeoutMs) {
 		),
 	);
 	const refused = answers.filter((a) => a.status !== 200).length;
-	const rows = await waitForExecutions({
+	const { rows } = await waitForExecutions({
 		rows: async () => (await n8n.executions.executions(wf.id)).filter((row) => !before.has(row.id)),
 		expected: songs,
 		started,

@@ -13,9 +13,17 @@
  *
  *   node bench/queue.js [--songs 20] [--seconds 10] [--workers 2] [--runs 1]
  *                       [--deliveries 200] [--in-flight 10] [--forged 20] [--keep]
- *                       [--variants poll,suspend,batch]
+ *                       [--variants poll,suspend,batch] [--repeat 1] [--retries 3]
+ *                       [--retry-gap-ms 200] [--concurrency N] [--webhook-env K=V,K=V]
  *
  * `--variants` runs only the named variants; `--deliveries 0` skips the trigger measurement.
+ * `--songs 50,100,200` measures each size in turn on the same cluster (smallest first).
+ * The simulator's webhooks: `--repeat` final callbacks per song (50 ms apart), `--retries` more
+ * attempts after a failed one (timeout 5 s, or not 2xx), `--retry-gap-ms` apart; PiAPI's pattern
+ * as the issue describes it is `--repeat 2 --retries 3 --retry-gap-ms 5000`. `--concurrency N`
+ * is the account's `max_concurrent_task_count`: the simulator renders at most N tasks at once and
+ * stages the rest, so completions spread. `--webhook-env` sets n8n settings on the webhook
+ * process only (e.g. DB_POSTGRESDB_POOL_SIZE=10,N8N_EXPRESSION_ENGINE_POOL_SIZE=4).
  * `--keep` keeps the run's folder (every process's log, the simulator's, and per variant the
  * simulator's request and delivery logs as JSON) instead of removing it; BENCH_N8N_LOG_LEVEL=debug
  * makes the n8n processes log at debug level.
@@ -26,6 +34,13 @@
  * <n>)" log lines (n8n's JSON log format, with its own timestamps); a suspended execution has two
  * jobs, the start up to the wait and the resume. A song counts when its item has the completed task
  * and its audio is byte for byte the simulator's file for that task.
+ * The wait for a variant's executions is real-n8n.js's waitForExecutions: a late resume is waited
+ * for; what was still waiting when it gave up is listed in `waitingIds` and `outcome` says why.
+ * `lastSongToOutputMs` = from the last song's end at the simulator to the last execution's
+ * `stoppedAt`; `allDoneToEndMs` = from the node's "all N tasks are done … resuming" log line
+ * (Suspend; Poll: the execution's last song end) to that execution's `stoppedAt`. `callbacks`
+ * counts every webhook attempt by kind and answer (status code or error); `load` is the machine's
+ * 1-minute load average before and after (other processes share the cores).
  * Prints one JSON line.
  */
 'use strict';
@@ -40,11 +55,11 @@ const { AUDIO_SECONDS, assertSong, nodeOutput } = require('../test/e2e/lib/scena
 const { Postgres, Redis, ensureServerPackages } = require('../test/e2e/lib/services');
 const { request, sleep, stopAll } = require('../test/e2e/lib/util');
 const wf = require('../test/e2e/lib/workflows');
-const { API_KEY, arg, log } = require('./lib');
+const { API_KEY, arg, log, median, round } = require('./lib');
 const realN8n = require('./real-n8n');
 const trigger = require('./trigger');
 
-const { FINAL, dbTime } = realN8n;
+const { FINAL, dbTime, lastActivity } = realN8n;
 
 /** The three variants: the queue suite's Poll, Suspend and several-items (Split Out) workflows. */
 function variants() {
@@ -118,8 +133,10 @@ async function songsOf(cluster, sim, execution) {
 	return { items: items.length, songs, failures };
 }
 
-async function measure({ cluster, sim, workers, keepDir }, variant, songs, timeoutMs) {
+async function measure({ cluster, sim, workers, keepDir, repeat }, variant, songs, timeoutMs) {
 	await sim.reset();
+	// The final callbacks are delivered `repeat` times (reset() forgets the behaviour).
+	if (repeat !== 1) await sim.behaviour({ webhookRepeat: repeat });
 	const main = cluster.main;
 	const before = new Set((await main.executions.executions(variant.id)).map((row) => row.id));
 	const style = `bench queue ${variant.name}`;
@@ -134,7 +151,8 @@ async function measure({ cluster, sim, workers, keepDir }, variant, songs, timeo
 			})),
 		),
 	);
-	const rows = await realN8n.waitForExecutions({
+	const loadBefore = os.loadavg()[0];
+	const waited = await realN8n.waitForExecutions({
 		rows: async () =>
 			(await main.executions.executions(variant.id)).filter((row) => !before.has(row.id)),
 		expected: bodies.length,
@@ -146,7 +164,12 @@ async function measure({ cluster, sim, workers, keepDir }, variant, songs, timeo
 				tasks.length >= songs && tasks.every((t) => ['completed', 'failed'].includes(t.status))
 			);
 		},
+		activity: async () => lastActivity(await sim.tasks(), await sim.deliveries()),
+		// The node said "resuming" more often than executions have finished: one is on its way.
+		resuming: async (current) =>
+			allDoneLines(cluster, started).length > current.filter((row) => FINAL.has(row.status)).length,
 	});
+	const rows = waited.rows;
 	const finished = rows.filter((row) => FINAL.has(row.status));
 	const ids = rows.map((row) => row.id);
 	// A worker logs "finished" just after it saved the execution: give the line a moment.
@@ -155,18 +178,35 @@ async function measure({ cluster, sim, workers, keepDir }, variant, songs, timeo
 		await sleep(250);
 		jobs = workerJobs(cluster, ids);
 	}
+	// What PiAPI saw, before the checks below download the simulator's files themselves.
+	const requests = await sim.requests();
+	const deliveries = await sim.deliveries();
 	const delivered = [];
 	const failures = [];
 	let items = 0;
+	// The execution each delivered task ended up in, to match the node's "all done" lines.
+	const executionOf = new Map();
 	for (const row of finished) {
 		const result = await songsOf(cluster, sim, await main.executions.execution(row.id));
 		items += result.items;
 		delivered.push(...result.songs);
 		failures.push(...result.failures);
+		for (const song of result.songs) executionOf.set(song.taskId, row);
 	}
 	const tasks = await sim.tasks();
-	const requests = await sim.requests();
-	const deliveries = await sim.deliveries();
+	const endOf = (task) => dbTime(task.meta?.ended_at);
+	const songEnds = tasks.map(endOf).filter((t) => t > 0);
+	const lastSongEnd = songEnds.length ? Math.max(...songEnds) : null;
+	// From "all done" to the resumed execution's end: the node's log line (Suspend), else the
+	// execution's last song end (Poll has no such line).
+	const lines = allDoneLines(cluster, started);
+	const allDoneToEnd = [];
+	for (const row of finished) {
+		const line = lines.find((l) => executionOf.get(l.taskId)?.id === row.id);
+		const own = tasks.filter((t) => executionOf.get(t.task_id)?.id === row.id).map(endOf);
+		const doneAt = line ? line.at : own.length ? Math.max(...own) : undefined;
+		if (doneAt !== undefined) allDoneToEnd.push(dbTime(row.stoppedAt) - doneAt);
+	}
 	const finals = deliveries.filter((d) => d.kind === 'final');
 	if (keepDir) {
 		// What PiAPI saw and sent, for reading next to the kept process logs.
@@ -188,6 +228,11 @@ async function measure({ cluster, sim, workers, keepDir }, variant, songs, timeo
 		finished: finished.length,
 		succeeded: finished.filter((row) => row.status === 'success').length,
 		stillWaiting: rows.filter((row) => row.status === 'waiting').length,
+		// Why the wait ended ('done', 'stalled': quiet for 30 s after the last song and callback,
+		// 'timeout'), and the executions not final then (they wait for Max Wait).
+		outcome: waited.outcome,
+		waitingIds: waited.waiting,
+		waitedMs: waited.waitedMs,
 		complete: delivered.length === songs && finished.length === bodies.length,
 		wallMs,
 		workerMs,
@@ -218,6 +263,89 @@ async function measure({ cluster, sim, workers, keepDir }, variant, songs, timeo
 			counts[key] = (counts[key] ?? 0) + 1;
 			return counts;
 		}, {}),
+		// Every attempt, progress ('intermediate') and final, by answer.
+		callbackAttempts: deliveries.reduce((counts, d) => {
+			const key = `${d.kind} ${d.statusCode ?? d.error ?? 'none'}`;
+			counts[key] = (counts[key] ?? 0) + 1;
+			return counts;
+		}, {}),
+		// Songs whose final callback got a 2xx at least once.
+		finalsAnswered: new Set(
+			finals.filter((d) => d.statusCode >= 200 && d.statusCode < 300).map((d) => d.taskId),
+		).size,
+		downloads: requests.filter((r) => r.method === 'GET' && r.path.startsWith('/files/')).length,
+		songEndSpreadMs: songEnds.length ? lastSongEnd - Math.min(...songEnds) : null,
+		lastSongAfterStartMs: lastSongEnd === null ? null : lastSongEnd - started,
+		lastSongToOutputMs: lastStop === null || lastSongEnd === null ? null : lastStop - lastSongEnd,
+		allDoneLines: lines.length,
+		allDoneToEndMs: allDoneToEnd.length ? Math.max(...allDoneToEnd) : null,
+		allDoneToEndMedianMs: allDoneToEnd.length ? median(allDoneToEnd) : null,
+		webhookLog: webhookLogCounts(cluster, started),
+		load: { before: round(loadBefore), after: round(os.loadavg()[0]) },
+	};
+}
+
+/** The lines of `n8n`'s JSON log written since `since`: { at (n8n's timestamp), line }. */
+function logLinesSince(n8n, since) {
+	if (!fs.existsSync(n8n.logFile)) return [];
+	const lines = [];
+	for (const line of fs.readFileSync(n8n.logFile, 'utf8').split('\n')) {
+		let at;
+		try {
+			const entry = JSON.parse(line);
+			at = Date.parse(entry.timestamp ?? entry.metadata?.timestamp);
+		} catch {
+			continue;
+		}
+		if (at >= since) lines.push({ at, line });
+	}
+	return lines;
+}
+
+/**
+ * The node's "all N tasks are done (last: <task id>); resuming the execution" lines logged since
+ * `since` by any process: { at, count, taskId }.
+ */
+function allDoneLines(cluster, since) {
+	const found = [];
+	for (const n8n of cluster.all) {
+		for (const { at, line } of logLinesSince(n8n, since)) {
+			const match = /DiffRhythm: all (\d+) tasks? (?:is|are) done \(last: ([^)]+)\); resuming/.exec(
+				line,
+			);
+			if (match) found.push({ at, count: Number(match[1]), taskId: match[2] });
+		}
+	}
+	return found.sort((a, b) => a.at - b.at);
+}
+
+/** How often the webhook process logged the overload messages seen in the issue, since `since`. */
+function webhookLogCounts(cluster, since) {
+	const patterns = {
+		bodyAborted: 'Request body stream was aborted',
+		databaseNotReady: 'Database is not ready',
+		errors: '"level":"error"',
+		warnings: '"level":"warn"',
+	};
+	const counts = Object.fromEntries(Object.keys(patterns).map((key) => [key, 0]));
+	for (const { line } of logLinesSince(cluster.webhook, since))
+		for (const [key, text] of Object.entries(patterns)) if (line.includes(text)) counts[key]++;
+	return counts;
+}
+
+/** The figures of one measurement worth seeing while the benchmark runs. */
+function summary(r) {
+	return {
+		variant: r.variant,
+		songs: r.songs,
+		outcome: r.outcome,
+		delivered: r.songsDelivered,
+		waiting: r.waitingIds.length,
+		lastSongToOutputMs: r.lastSongToOutputMs,
+		allDoneToEndMs: r.allDoneToEndMs,
+		callbacks: r.callbackAttempts,
+		gets: r.gets,
+		load: r.load,
 	};
 }
 
@@ -253,7 +381,21 @@ async function triggerThroughput({ cluster, sim }, deliveries, inFlight, forged)
 }
 
 async function main() {
-	const songs = Number(arg('songs', '20'));
+	// One size or several (`50,100,200`), measured smallest first on the same cluster.
+	const sizes = arg('songs', '20')
+		.split(',')
+		.map(Number)
+		.sort((a, b) => a - b);
+	const repeat = Number(arg('repeat', '1'));
+	const retries = arg('retries', undefined);
+	const retryGapMs = arg('retry-gap-ms', undefined);
+	const concurrency = arg('concurrency', undefined);
+	const webhookEnv = Object.fromEntries(
+		arg('webhook-env', '')
+			.split(',')
+			.filter(Boolean)
+			.map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
+	);
 	const seconds = Number(arg('seconds', '10'));
 	const workers = Number(arg('workers', '2'));
 	const runs = Number(arg('runs', '1'));
@@ -273,6 +415,9 @@ async function main() {
 			renderMs: seconds * 1000 - 300,
 			pendingMs: 300,
 			audioSeconds: AUDIO_SECONDS,
+			concurrency: concurrency === undefined ? undefined : Number(concurrency),
+			webhookRetries: retries === undefined ? undefined : Number(retries),
+			webhookRetryGapMs: retryGapMs === undefined ? undefined : Number(retryGapMs),
 			logFile: path.join(runDir, 'simulator.log'),
 		});
 		const cluster = await QueueCluster.create({
@@ -289,6 +434,8 @@ async function main() {
 			},
 		});
 		started.cluster = cluster;
+		// Settings tried for bursts of callbacks: the webhook process only.
+		Object.assign(cluster.webhook.env, webhookEnv);
 		const picked = arg('variants', '').split(',').filter(Boolean);
 		const list = variants().filter((v) => !picked.length || picked.includes(v.name));
 		await cluster.installPackage(packed.tarball);
@@ -308,25 +455,38 @@ async function main() {
 		log(`queue: starting main, webhook process and ${workers} workers (concurrency 1)`);
 		await cluster.start([...list.map((v) => v.path), trigger.TARGETS.trigger.path]);
 		const keepDir = process.argv.includes('--keep') ? runDir : null;
-		const ctx = { cluster, sim: started.sim, workers, keepDir };
-		// Twice what Poll needs, plus a minute.
-		const timeoutMs = (Math.ceil(songs / workers) * seconds * 2 + 60) * 1000;
+		const ctx = { cluster, sim: started.sim, workers, keepDir, repeat };
 		const results = [];
-		for (let run = 0; run < runs; run++) {
-			const order = list.map((_, i) => list[(i + run) % list.length]);
-			const round = {};
-			for (const variant of order) {
-				log(
-					`queue run ${run + 1}/${runs}: ${variant.name}, ${songs} songs of ${seconds} s, ${workers} workers at concurrency 1`,
-				);
-				round[variant.name] = await measure(ctx, variant, songs, timeoutMs);
+		for (const songs of sizes) {
+			// Twice what Poll needs (or the account's limit lets through), plus a minute.
+			const slots = Math.min(workers, concurrency === undefined ? Infinity : Number(concurrency));
+			const timeoutMs = (Math.ceil(songs / slots) * seconds * 2 + 60) * 1000;
+			for (let run = 0; run < runs; run++) {
+				const order = list.map((_, i) => list[(i + run) % list.length]);
+				const turn = {};
+				for (const variant of order) {
+					log(
+						`queue run ${run + 1}/${runs}: ${variant.name}, ${songs} songs of ${seconds} s, ${workers} workers at concurrency 1 (load ${os.loadavg()[0].toFixed(2)})`,
+					);
+					turn[variant.name] = await measure(ctx, variant, songs, timeoutMs);
+					log(`queue: ${JSON.stringify(summary(turn[variant.name]))}`);
+				}
+				results.push(turn);
 			}
-			results.push(round);
 		}
 		const triggerResult =
 			deliveries > 0 ? await triggerThroughput(ctx, deliveries, inFlight, forged) : null;
 		process.stdout.write(
-			`${JSON.stringify({ version: 'v2', songs, seconds, workers, runs: results, trigger: triggerResult })}\n`,
+			`${JSON.stringify({
+				version: 'v2',
+				songs: sizes.length === 1 ? sizes[0] : sizes,
+				seconds,
+				workers,
+				delivery: { repeat, retries, retryGapMs, concurrency },
+				webhookEnv,
+				runs: results,
+				trigger: triggerResult,
+			})}\n`,
 		);
 	} finally {
 		if (started.cluster) await started.cluster.stop();

@@ -67,25 +67,64 @@ const FINAL = new Set(['success', 'error', 'crashed', 'canceled']);
 const STALL_MS = 30_000;
 
 /**
- * Reads a measurement's executions (`rows()`) every 250 ms until `expected` exist and all are
- * final, `timeoutMs` have passed since `started`, or nothing has finished for 30 s while
- * `settled()` says every song is rendered: the simulator gives up on a callback about 21 s after
- * the song (4 attempts, 5 s timeout each), so an execution still waiting by then waits for its Max
- * Wait; it is reported rather than waited for. Resolves with the last rows read.
+ * The last moment the simulator saw anything happen for a measurement: the latest song end
+ * (`meta.ended_at`) of `tasks` and the latest webhook attempt that got an answer or an error
+ * (`at + ms` of `deliveries`). Undefined before any song has ended.
  */
-async function waitForExecutions({ rows, expected, started, timeoutMs, settled }) {
+function lastActivity(tasks, deliveries) {
+	const times = [
+		...tasks.map((task) => dbTime(task.meta?.ended_at)).filter((t) => t > 0),
+		...deliveries.map((d) => d.at + (d.ms ?? 0)),
+	];
+	return times.length ? Math.max(...times) : undefined;
+}
+
+/**
+ * Waits for a measurement's executions and says how the wait ended. Reads `rows()` every 250 ms
+ * until `expected` executions exist and all are final, or `timeoutMs` have passed since `started`,
+ * or the run has stalled: every song has ended (`settled()`), nothing has happened for `stallMs`
+ * (30 s) since the later of the last song end and the last callback answered (`activity()`, ms since
+ * the epoch; see lastActivity) and since the last execution finished, and no execution is being
+ * resumed (`resuming(rows)`: true while the node has logged "all … done; resuming" for an
+ * execution that is not final yet). A late resume is a late resume: it is waited for (up to `timeoutMs`), not
+ * counted as a failure. The simulator gives up on a callback once its retries are spent (4
+ * attempts, each up to 5 s, by default 200 ms apart), so an execution still waiting after a quiet
+ * `stallMs` waits for its Max Wait: it is listed in `waiting` rather than waited for.
+ * Resolves with { rows (the last read), outcome: 'done' | 'stalled' | 'timeout', waiting (ids of
+ * executions not final when the wait ended), waitedMs }.
+ */
+async function waitForExecutions({
+	rows,
+	expected,
+	started,
+	timeoutMs,
+	settled,
+	activity = async () => undefined,
+	resuming = async () => false,
+	stallMs = STALL_MS,
+}) {
 	let finishedSoFar = 0;
-	let lastProgress = Date.now();
+	let lastFinished = started;
+	const end = (current, outcome) => ({
+		rows: current,
+		outcome,
+		waiting: current.filter((row) => !FINAL.has(row.status)).map((row) => row.id),
+		waitedMs: Date.now() - started,
+	});
 	for (;;) {
 		const current = await rows();
 		const finishedNow = current.filter((row) => FINAL.has(row.status)).length;
 		if (finishedNow > finishedSoFar) {
 			finishedSoFar = finishedNow;
-			lastProgress = Date.now();
+			lastFinished = Date.now();
 		}
-		if (current.length >= expected && finishedNow === current.length) return current;
-		if (Date.now() - started > timeoutMs) return current;
-		if (Date.now() - lastProgress > STALL_MS && (await settled())) return current;
+		if (current.length >= expected && finishedNow === current.length) return end(current, 'done');
+		if (Date.now() - started > timeoutMs) return end(current, 'timeout');
+		if (Date.now() - lastFinished > stallMs && (await settled())) {
+			const quietSince = Math.max(lastFinished, (await activity()) ?? started);
+			if (Date.now() - quietSince > stallMs && !(await resuming(current)))
+				return end(current, 'stalled');
+		}
 		await sleep(250);
 	}
 }
@@ -113,3 +152,4 @@ function runScript(main) {
 module.exports = { FINAL, SimulatorProcess, dbTime, prepare, runScript, startN8n, tearDown };
 // The wait that bench/occupancy.js and bench/queue.js share.
 module.exports.waitForExecutions = waitForExecutions;
+module.exports.lastActivity = lastActivity;

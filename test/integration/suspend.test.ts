@@ -8,6 +8,7 @@ import {
 	type N8nServer,
 	type RunResult,
 } from '../harness';
+import { SUSPEND_SAFE_BATCH } from '../../nodes/shared/utils/constants';
 import { parseWav } from '../simulator';
 import {
 	API_KEY,
@@ -362,6 +363,45 @@ describe('Generate and Wait, Wait Mode "Suspend Until PiAPI Calls Back"', () => 
 			output.map((item) => (item.json.diffRhythmPending as { taskId: string }).taskId),
 		).toEqual(ids);
 		expect(sim.posts()).toHaveLength(2);
+	});
+
+	it('warns when one execution waits for more songs than the measured safe batch, and still ends at Max Wait with every task id', async () => {
+		stuck();
+		const warnings = (first: number) =>
+			logs.slice(first).filter((line) => line.level === 'warn' && /Loop Over Items/.test(line.message));
+
+		// At the safe size: no warning.
+		let first = logs.length;
+		const atLimit = await suspend(SUSPEND, items(SUSPEND_SAFE_BATCH));
+		expect(atLimit.status).toBe('waiting');
+		expect(warnings(first)).toEqual([]);
+		sim.reset();
+		stuck();
+
+		// One more: the warning names the count, the safe size and the remedy.
+		first = logs.length;
+		const count = SUSPEND_SAFE_BATCH + 1;
+		const waiting = await suspend(SUSPEND, items(count));
+		expect(waiting.status).toBe('waiting');
+		const [warning] = warnings(first);
+		expect(warning?.message).toContain(`suspended for ${count} songs`);
+		expect(warning?.message).toContain(`more than the ${SUSPEND_SAFE_BATCH}`);
+		expect(warning?.message).toContain(`batch size of ${SUSPEND_SAFE_BATCH} or less`);
+		expect(warning?.message).toContain('Max Wait');
+		expect(sim.posts()).toHaveLength(count);
+
+		// Its callbacks never come: Max Wait outputs every item with its own task id, in order.
+		const ids = [...sim.tasks.keys()];
+		const timedOut = await server.timeout(waiting.executionId);
+		expect(timedOut.status).toBe('success');
+		const output = timedOut.output('DiffRhythm')!;
+		expect(output).toHaveLength(count);
+		expect(output.map((item) => item.json.index)).toEqual(ids.map((_, index) => index));
+		expect(
+			output.map((item) => (item.json.diffRhythmPending as { taskId: string }).taskId),
+		).toEqual(ids);
+		expect(new Set(ids).size).toBe(count);
+		expect(sim.posts()).toHaveLength(count);
 	});
 
 	it("ignores a callback about a task that is not this wait's, even with the right secret", async () => {

@@ -8,6 +8,7 @@
  *   node test/simulator/cli.js --port 8765 --api-key KEY [--render-ms N] [--audio-seconds N]
  *                              [--concurrency N] [--pending-ms N] [--credits N] [--host H]
  *                              [--sample-rate N] [--channels N]
+ *                              [--webhook-retries N] [--webhook-retry-gap-ms N]
  *
  * Prints one JSON line {"url": "...", "pid": ...} once listening (a parent waits for it), and
  * exits cleanly on SIGTERM/SIGINT.
@@ -27,6 +28,8 @@ const FLAGS = {
 	'--credits': ['credits', 'number'],
 	'--sample-rate': ['sampleRate', 'integer'],
 	'--channels': ['channels', 'integer'],
+	'--webhook-retries': ['webhookRetries', 'integer'],
+	'--webhook-retry-gap-ms': ['webhookRetryGapMs', 'number'],
 };
 
 function usage(message) {

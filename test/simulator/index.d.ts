@@ -187,6 +187,10 @@ export interface SimulatorOptions {
 	 * that finds them. PiAPI's docs list both `diffrhythm` and `diffrythm`. Default `'diffrythm'`.
 	 */
 	historyModel?: string;
+	/** Deliveries of a webhook after a failed attempt (timeout, error or non-2xx). Default 3. */
+	webhookRetries?: number;
+	/** Pause before each webhook retry. Default 200 ms (PiAPI's is said to be 5 s). */
+	webhookRetryGapMs?: number;
 }
 
 /**

@@ -337,6 +337,9 @@ async function startSimulator(options = {}) {
 		// PiAPI's history docs list both `diffrhythm` and the misspelt `diffrythm`; which one its
 		// records carry is unknown, so the simulator files DiffRhythm under the less obvious one.
 		historyModel: 'diffrythm',
+		// Webhook retries after a failed attempt (no answer, or not 2xx), and the pause before each.
+		webhookRetries: MAX_RETRIES,
+		webhookRetryGapMs: RETRY_GAP_MS,
 	};
 	for (const [key, value] of Object.entries(options || {})) {
 		if (!(key in settings)) throw new TypeError(`unknown simulator option "${key}"`);
@@ -344,6 +347,10 @@ async function startSimulator(options = {}) {
 	}
 	if (!(settings.concurrency >= 1)) throw new TypeError('concurrency must be >= 1');
 	if (!(settings.credits >= 0)) throw new TypeError('credits must be >= 0');
+	if (!(Number.isInteger(settings.webhookRetries) && settings.webhookRetries >= 0))
+		throw new TypeError('webhookRetries must be an integer >= 0');
+	if (!(settings.webhookRetryGapMs >= 0 && settings.webhookRetryGapMs < Infinity))
+		throw new TypeError('webhookRetryGapMs must be a finite number >= 0');
 	if (settings.behaviour !== undefined && typeof settings.behaviour !== 'function') {
 		throw new TypeError(
 			'behaviour must be a function (input, taskIndex) => Partial<TaskBehaviour>',
@@ -604,13 +611,13 @@ async function startSimulator(options = {}) {
 		if (first.ok || first.refused) return;
 		// Retries run on their own timers so a failing receiver does not hold back later webhooks.
 		const retry = (n) => {
-			later(RETRY_GAP_MS, async () => {
+			later(settings.webhookRetryGapMs, async () => {
 				if (job.gen !== generation || closed) return;
 				const result = await attempt({ ...job, attempt: n });
-				if (!result.ok && !result.refused && n <= MAX_RETRIES) retry(n + 1);
+				if (!result.ok && !result.refused && n <= settings.webhookRetries) retry(n + 1);
 			});
 		};
-		retry(2);
+		if (settings.webhookRetries > 0) retry(2);
 	}
 
 	/** One POST to a webhook receiver; records it in `deliveries` once its outcome is known. */

@@ -774,6 +774,26 @@ describe('webhooks', () => {
 		expect(receiver.hits).toHaveLength(4);
 	});
 
+	test('webhookRetries and webhookRetryGapMs set how often and how far apart a failed webhook is retried', async () => {
+		const receiver = await startReceiver([503, 503, 503, 503]);
+		const sim = await start({
+			webhookRetries: 1,
+			webhookRetryGapMs: 600,
+			behaviour: () => ({ webhookIntermediate: false }),
+		});
+		await create(sim, { config: { webhook_config: { endpoint: receiver.url } } });
+		await waitFor(() => sim.deliveries.length === 2, { what: '2 attempts' });
+		await new Promise((resolve) => setTimeout(resolve, 900));
+		// One retry only, then the simulator gives up (the receiver would have answered 503 again).
+		expect(sim.deliveries.map((d) => [d.attempt, d.statusCode])).toEqual([
+			[1, 503],
+			[2, 503],
+		]);
+		expect(sim.deliveries[1].at - sim.deliveries[0].at).toBeGreaterThanOrEqual(590);
+		await expect(start({ webhookRetries: -1 })).rejects.toThrow(/webhookRetries/);
+		await expect(start({ webhookRetryGapMs: Infinity })).rejects.toThrow(/webhookRetryGapMs/);
+	});
+
 	test('a retry that succeeds stops the retries; a refused connection is recorded as an error', async () => {
 		const receiver = await startReceiver([500]);
 		const sim = await start({ behaviour: () => ({ webhookIntermediate: false }) });

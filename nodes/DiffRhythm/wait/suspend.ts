@@ -6,7 +6,7 @@ import type {
 	IWebhookFunctions,
 } from 'n8n-workflow';
 
-import { CREDENTIAL_TYPE } from '../../shared/utils/constants';
+import { CREDENTIAL_TYPE, SUSPEND_SAFE_BATCH } from '../../shared/utils/constants';
 import { errorItem } from '../../shared/output/items';
 import { derivedSecret } from '../../shared/utils/secret';
 import { isTaskId, outputStatus, statusPhase } from '../../shared/model/task';
@@ -63,17 +63,19 @@ function isLoopback(url: string): boolean {
 
 /**
  * The pending entries of the items the waiting node saved, in item order, as the resume webhook
- * sees them (n8n builds the webhook context from the waiting node's saved input).
+ * sees them (n8n builds the webhook context from the waiting node's saved input). Only the entries
+ * are taken out of the expression: a user's items can be large, and every final callback of a big
+ * batch pays for what crosses n8n's expression isolate.
  */
 export function pendingEntries(this: IWebhookFunctions): PendingEntry[] {
-	const items = this.evaluateExpression('{{ $input.all() }}', 0);
-	if (!Array.isArray(items)) return [];
-	return items.map((item) => {
-		const entry = (item as INodeExecutionData | undefined)?.json?.[PENDING_FIELD];
-		return entry && typeof entry === 'object' && !Array.isArray(entry)
-			? (entry as PendingEntry)
-			: {};
-	});
+	const entries = this.evaluateExpression(
+		`{{ $input.all().map((item) => item.json.${PENDING_FIELD}) }}`,
+		0,
+	);
+	if (!Array.isArray(entries)) return [];
+	return entries.map((entry: unknown) =>
+		entry && typeof entry === 'object' && !Array.isArray(entry) ? (entry as PendingEntry) : {},
+	);
 }
 
 /** The task ids a suspended wait is waiting for. */
@@ -143,6 +145,17 @@ export const suspendStrategy: WaitStrategy = {
 		this.getExecuteData().data.main[0] = items;
 		await this.putExecutionToWait(waitTill);
 		const ids = tasks.map((step) => (isError(step) ? '' : step.value.task_id));
+		if (ids.length > SUSPEND_SAFE_BATCH) {
+			// Said after the tasks exist: the batch is already paid for, and the warning is about
+			// their callbacks, which come later. docs/suspend-batch-size.md has the measurement.
+			this.logger.warn(
+				`DiffRhythm: one execution is suspended for ${ids.length} songs, more than the ${SUSPEND_SAFE_BATCH} ` +
+					"that one n8n webhook process was measured to take with n8n's default settings when their " +
+					"callbacks arrive together; beyond that PiAPI's callbacks can be refused and the execution " +
+					'then waits until Max Wait (its items keep every task id). Put a Loop Over Items node before ' +
+					`this one with a batch size of ${SUSPEND_SAFE_BATCH} or less.`,
+			);
+		}
 		this.logger.info(
 			`DiffRhythm: ${ids.length} task${ids.length === 1 ? '' : 's'} (${ids.join(', ')}) rendering; ` +
 				`execution suspended until PiAPI calls back (at most until ${waitTill.toISOString()})`,

@@ -114,6 +114,17 @@ export const WAIT_DEFAULTS = {
 } as const;
 
 /**
+ * The most songs one suspended Generate and Wait should wait for. Their final callbacks arrive
+ * together at the one process that takes resume calls, and n8n 2.x loads the whole waiting
+ * execution and starts an expression isolate for each of them before the node's code runs. In the
+ * queue benchmark (bench/queue.js, PiAPI's delivery pattern, songs ending together; figures in
+ * docs/suspend-batch-size.md) one n8n 2.41 webhook process with its default settings delivered 20
+ * and 35 songs in every run, while a batch of 50 was once never resumed (every attempt 503 or timed
+ * out) and waited for Max Wait. Above this the node warns and recommends Loop Over Items.
+ */
+export const SUSPEND_SAFE_BATCH = 35;
+
+/**
  * Sleeps are cut into slices this long so that a cancelled execution stops promptly even on
  * n8n 1.x, whose `sleep()` takes no abort signal.
  */

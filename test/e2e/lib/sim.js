@@ -21,13 +21,27 @@ class SimulatorProcess {
 
 	/**
 	 * Starts `node test/simulator/cli.js` on an ephemeral loopback port and resolves once it printed
-	 * its URL. `options`: apiKey, renderMs, pendingMs, audioSeconds (CLI flags).
+	 * its URL. `options`: apiKey, renderMs, pendingMs, audioSeconds, concurrency, webhookRetries,
+	 * webhookRetryGapMs (CLI flags).
 	 */
-	static async start({ apiKey, renderMs, pendingMs, audioSeconds, logFile }) {
+	static async start({
+		apiKey,
+		renderMs,
+		pendingMs,
+		audioSeconds,
+		concurrency,
+		webhookRetries,
+		webhookRetryGapMs,
+		logFile,
+	}) {
 		const args = [CLI, '--host', '127.0.0.1', '--port', '0', '--api-key', apiKey];
 		if (renderMs !== undefined) args.push('--render-ms', String(renderMs));
 		if (pendingMs !== undefined) args.push('--pending-ms', String(pendingMs));
 		if (audioSeconds !== undefined) args.push('--audio-seconds', String(audioSeconds));
+		if (concurrency !== undefined) args.push('--concurrency', String(concurrency));
+		if (webhookRetries !== undefined) args.push('--webhook-retries', String(webhookRetries));
+		if (webhookRetryGapMs !== undefined)
+			args.push('--webhook-retry-gap-ms', String(webhookRetryGapMs));
 		const proc = startProcess('PiAPI simulator', process.execPath, args, { env: childEnv(), logFile });
 		const output = await proc.waitForOutput(/\{"url":"[^"]+","pid":\d+\}\n/, 15000);
 		const { url } = JSON.parse(/\{"url":"[^"]+","pid":\d+\}/.exec(output)[0]);
