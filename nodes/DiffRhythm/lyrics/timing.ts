@@ -126,12 +126,7 @@ function stripMarkup(line: string): { line: string; marked: boolean } {
 	return { line: stripped, marked: stripped !== line.trim() };
 }
 
-function keywordKind(text: string): PauseKind | undefined {
-	const match = KEYWORD.exec(text.trim());
-	if (!match) return undefined;
-	return match[1] ? 'instrumental' : 'section';
-}
-
+/** The pause a section name stands for, if `pattern` (first group: instrumental) matches it. */
 function nameKind(pattern: RegExp, text: string): PauseKind | undefined {
 	const match = pattern.exec(text.trim());
 	if (!match) return undefined;
@@ -150,7 +145,7 @@ export function headerOf(raw: string): PauseKind | undefined {
 	const { line, marked } = stripMarkup(raw);
 	if (TIMESTAMP_START.test(line)) return undefined;
 	const bracketed = /^(?:\[([^\]]*)\]|【([^】]*)】)$/.exec(line);
-	if (bracketed) return keywordKind(bracketed[1] ?? bracketed[2]) ?? 'section';
+	if (bracketed) return nameKind(KEYWORD, bracketed[1] ?? bracketed[2]) ?? 'section';
 	const parenthesised = /^[(（]([^)）]*)[)）]$/.exec(line);
 	if (parenthesised) {
 		const inside = parenthesised[1].trim();
