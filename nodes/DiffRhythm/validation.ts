@@ -2,6 +2,7 @@ import { z } from 'zod';
 
 import { extensionOf } from '../shared/model/audio';
 import { describeValue } from '../shared/parameters/options';
+import { sourceLines, type SourceLine } from './lyrics/characters';
 import { leadingTimestamps } from './lyrics/lrc';
 import { lyricsTimingOf, timePlainLyrics, type LyricsTiming } from './lyrics/timing';
 import {
@@ -15,6 +16,7 @@ import { isHttpUrl } from '../shared/utils/url';
 export const FIELD_LABELS = {
 	taskType: 'Task Type',
 	lyrics: 'Lyrics',
+	lyricsFormat: 'Lyrics Format',
 	stylePrompt: 'Style Prompt',
 	referenceAudio: 'Reference Audio',
 	referenceAudioUrl: 'Reference Audio URL',
@@ -25,6 +27,14 @@ export const FIELD_LABELS = {
 } as const;
 
 export type FieldName = keyof typeof FIELD_LABELS;
+
+/** The values of the Generate fields that are a choice (Task Type, Lyrics Format, Reference Audio). */
+export const DIFFRHYTHM_TASK_TYPES = [
+	'txt2audio-base',
+	'txt2audio-full',
+] as const satisfies readonly DiffRhythmTaskType[];
+export const LYRICS_FORMATS = ['lrc', 'plain'] as const;
+export const REFERENCE_AUDIO_SOURCES = ['none', 'url', 'binary'] as const;
 
 /**
  * Lengths no real song comes near. Beyond them PiAPI would still take (and charge for) the input,
@@ -94,45 +104,69 @@ interface Stamp {
  * song. Blank lines and surrounding spaces are harmless and removed. A line sung at several times
  * (`[00:10.00][01:20.00] chorus`, common in LRC files) becomes one line per time; lyrics with such
  * lines are put in time order, as LRC players do, since their lines are not written in it.
- * Enhanced-LRC word times (`<00:10.50>`) are removed. Returns the normalised text and lines, or
- * the problems found (1-based lines, in line order).
+ * Enhanced-LRC word times (`<00:10.50>`) are removed; invisible characters are removed and control
+ * characters refused first (lyrics/characters.ts). Lyrics whose timestamps have no text at all
+ * sing nothing and are refused: an instrumental is asked for with empty Lyrics. Returns the
+ * normalised text and lines, or the problems found (1-based lines, in line order).
  */
 export function checkLyrics(
 	lyrics: string,
 	taskType: DiffRhythmTaskType,
 ): { text: string; lines: LyricLine[]; problems: string[] } {
+	const source = sourceLines(lyrics);
+	if (source.problems.length > 0) return { text: '', lines: [], problems: source.problems };
+	return checkLrcLines(source.lines, taskType, 'lrc');
+}
+
+/**
+ * The LRC check of `checkLyrics`, on lines that carry the user's line numbers. For `plain`, the
+ * lines are the LRC the node made from plain text: problems name the plain line and quote only
+ * the user's text, not the timestamp the node put before it.
+ */
+function checkLrcLines(
+	source: SourceLine[],
+	taskType: DiffRhythmTaskType,
+	origin: LyricsFormat,
+): { text: string; lines: LyricLine[]; problems: string[] } {
 	const songSeconds = TASK_TYPE_SECONDS[taskType];
 	const problems: Array<{ line: number; message: string }> = [];
 	const stamps: Stamp[] = [];
 	let repeated = false;
-	lyrics.split(/\r\n|\r|\n/).forEach((raw, index) => {
-		const line = index + 1;
+	for (const { line, text: raw } of source) {
 		const trimmed = raw.trim();
-		if (trimmed === '') return;
+		if (trimmed === '') continue;
 		// Near-misses such as [00:10] or [0:10.500] are rewritten as [mm:ss.xx] first.
 		const { stamps: times, text } = leadingTimestamps(trimmed);
 		if (times.length === 0) {
 			problems.push({ line, message: untimedProblem(trimmed, line) });
-			return;
+			continue;
+		}
+		const shown = quoted(origin === 'plain' ? text : trimmed);
+		if (origin === 'plain' && (TIMESTAMP_LIKE.test(text) || INNER_TIMESTAMP.test(text))) {
+			problems.push({
+				line,
+				message: `line ${line}: ${shown} has a timestamp in its text, which DiffRhythm would sing; remove it (plain text is timed for you) or time every line and choose Lyrics Format "Timed (LRC)"`,
+			});
+			continue;
 		}
 		if (TIMESTAMP_LIKE.test(text)) {
 			problems.push({
 				line,
-				message: `line ${line}: ${quoted(trimmed)} has a second timestamp in the wrong format; write each as [mm:ss.xx], e.g. [00:10.00][01:20.00]`,
+				message: `line ${line}: ${shown} has a second timestamp in the wrong format; write each as [mm:ss.xx], e.g. [00:10.00][01:20.00]`,
 			});
-			return;
+			continue;
 		}
 		if (INNER_TIMESTAMP.test(text)) {
 			problems.push({
 				line,
-				message: `line ${line}: ${quoted(trimmed)} has a timestamp inside its text, which DiffRhythm would sing; put each timed line on a line of its own`,
+				message: `line ${line}: ${shown} has a timestamp inside its text, which DiffRhythm would sing; put each timed line on a line of its own`,
 			});
-			return;
+			continue;
 		}
 		if (text.length > INPUT_LIMITS.lineChars) {
 			problems.push({
 				line,
-				message: `line ${line}: its text has ${text.length} characters, more than ${INPUT_LIMITS.lineChars}; split it into several timed lines`,
+				message: `line ${line}: its text has ${text.length} characters, more than ${INPUT_LIMITS.lineChars}; split it into several ${origin === 'plain' ? '' : 'timed '}lines`,
 			});
 		}
 		if (times.length > 1) repeated = true;
@@ -147,7 +181,7 @@ export function checkLyrics(
 			}
 			stamps.push({ stamp, seconds: Number(mm) * 60 + Number(ss) + Number(xx) / 100, text, line });
 		}
-	});
+	}
 	if (repeated) stamps.sort((a, b) => a.seconds - b.seconds);
 	let previous: Stamp | undefined;
 	for (const current of stamps) {
@@ -171,6 +205,12 @@ export function checkLyrics(
 		}
 		previous = current;
 	}
+	if (problems.length === 0 && stamps.length > 0 && stamps.every((stamp) => stamp.text === '')) {
+		problems.push({
+			line: stamps[0].line,
+			message: `line ${stamps[0].line}: no line has words to sing, only timestamps; write the words after each timestamp, or leave Lyrics empty for an instrumental`,
+		});
+	}
 	problems.sort((a, b) => a.line - b.line);
 	return {
 		text: stamps.map(({ stamp, text }) => `${stamp}${text ? ` ${text}` : ''}`).join('\n'),
@@ -181,11 +221,13 @@ export function checkLyrics(
 }
 
 /** What the Lyrics Format field says the Lyrics are. */
-export type LyricsFormat = 'lrc' | 'plain';
+export type LyricsFormat = (typeof LYRICS_FORMATS)[number];
 
 /**
  * The lyrics to send, whatever their format: LRC is checked as it is; plain text is timed first
  * (lyrics/timing.ts), unless it already starts with a timestamp, then it is checked as LRC.
+ * Either way, invisible characters are removed and control characters refused first, and every
+ * problem names the user's own line (for plain text, not the line of the LRC the node made).
  * `timing` says how the node timed plain text (the output's `lyricsTiming`).
  */
 export function prepareLyrics(
@@ -193,11 +235,20 @@ export function prepareLyrics(
 	format: LyricsFormat,
 	taskType: DiffRhythmTaskType,
 ): { text: string; lines: LyricLine[]; problems: string[]; timing?: LyricsTiming } {
+	const { problems } = sourceLines(lyrics);
+	if (problems.length > 0) return { text: '', lines: [], problems: problems.slice(0, 20) };
 	if (format !== 'plain') return checkLyrics(lyrics, taskType);
 	const timed = timePlainLyrics(lyrics, taskType);
 	if (timed.kind === 'problem') return { text: '', lines: [], problems: [timed.problem] };
 	if (timed.kind === 'alreadyTimed') return checkLyrics(lyrics, taskType);
-	const checked = checkLyrics(timed.lyrics.lrc, taskType);
+	// The closing empty line of a Base song has no plain line: it takes the last one's number.
+	let last = 1;
+	const made = timed.lyrics.lrc === '' ? [] : timed.lyrics.lrc.split('\n');
+	const source = made.map((text, index) => {
+		last = timed.lyrics.lines[index]?.line ?? last;
+		return { line: last, text };
+	});
+	const checked = checkLrcLines(source, taskType, 'plain');
 	const timing = lyricsTimingOf(timed.lyrics, taskType);
 	return timing ? { ...checked, timing } : checked;
 }
@@ -227,7 +278,7 @@ function text(label: string, maxLength: number, tooLong: string) {
 /** The Generate fields as the node reads them, before anything is sent. */
 export const generateInputSchema = z
 	.object({
-		taskType: z.enum(['txt2audio-base', 'txt2audio-full'], {
+		taskType: z.enum(DIFFRHYTHM_TASK_TYPES, {
 			errorMap: () => ({ message: 'must be Base (txt2audio-base) or Full (txt2audio-full)' }),
 		}),
 		lyrics: text(
@@ -235,13 +286,17 @@ export const generateInputSchema = z
 			INPUT_LIMITS.lyricsChars,
 			`have more than ${INPUT_LIMITS.lyricsChars} characters; a Full song (4:45) sings far fewer`,
 		),
-		lyricsFormat: z.enum(['lrc', 'plain']).default('lrc'),
+		lyricsFormat: z
+			.enum(LYRICS_FORMATS, {
+				errorMap: () => ({ message: 'must be Timed (LRC) ("lrc") or Plain Text ("plain")' }),
+			})
+			.default('lrc'),
 		stylePrompt: text(
 			'Style Prompt',
 			INPUT_LIMITS.stylePromptChars,
 			`has more than ${INPUT_LIMITS.stylePromptChars} characters; use a few comma-separated descriptors`,
 		).transform((s) => s.trim()),
-		referenceAudio: z.enum(['none', 'url', 'binary'], {
+		referenceAudio: z.enum(REFERENCE_AUDIO_SOURCES, {
 			errorMap: () => ({ message: 'must be None, URL or Binary' }),
 		}),
 		referenceAudioUrl: text(

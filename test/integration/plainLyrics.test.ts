@@ -106,4 +106,63 @@ describe('Lyrics Format "Plain Text, Timed for You"', () => {
 		expect(result.status).toBe('success');
 		expect(sim.posts()[0].body.input.lyrics).toBe('[00:10.00] one\n[00:17.50] two');
 	});
+
+	it('names the user’s own line and text when plain lyrics cannot be sent, and sends nothing', async () => {
+		const lyrics = `[Verse 1]\nCity lights are calling me home\nEvery street a song I know\n\nChorus:\nwe met at [10:30] tonight\nSing it loud`;
+		const result = await runNode(sim, { ...GENERATE_AND_WAIT, lyricsFormat: 'plain', lyrics });
+		expect(result.status).toBe('error');
+		expect(result.error?.message).toBe(
+			'Lyrics: line 6: "we met at [10:30] tonight" has a timestamp in its text, which DiffRhythm would sing; remove it (plain text is timed for you) or time every line and choose Lyrics Format "Timed (LRC)"',
+		);
+		expect(result.error?.description).toContain('Nothing was sent to PiAPI');
+		expect(sim.posts()).toHaveLength(0);
+	});
+
+	it('refuses plain lyrics made only of section headers instead of paying for an instrumental', async () => {
+		const result = await runNode(sim, {
+			...GENERATE_AND_WAIT,
+			lyricsFormat: 'plain',
+			lyrics: '[Verse 1]\nDrop:\n(Music)\nHook:',
+		});
+		expect(result.status).toBe('error');
+		expect(result.error?.message).toMatch(
+			/^Lyrics: no sung line: line 1 "\[Verse 1\]", line 2 "Drop:", line 3 "\(Music\)", and 1 more are section headers, .* leave Lyrics empty for an instrumental$/,
+		);
+		expect(sim.posts()).toHaveLength(0);
+	});
+
+	it('refuses a control character from an expression with its line, and never sends invisible characters', async () => {
+		const refused = await runNode(sim, {
+			...GENERATE_AND_WAIT,
+			lyricsFormat: 'plain',
+			lyrics: '={{ "first line\\n\\nsecond\\u001b line" }}',
+		});
+		expect(refused.status).toBe('error');
+		expect(refused.error?.message).toBe(
+			'Lyrics: line 3 contains a control character (U+001B, escape): "second<U+001B> line"; remove it (PiAPI would receive it inside the lyrics)',
+		);
+		expect(sim.posts()).toHaveLength(0);
+
+		const cleaned = await runNode(sim, {
+			...GENERATE_AND_WAIT,
+			lyrics: '={{ "\\ufeff\\u200b[00:10.00] one\\u2028[00:15.00] two\\n\\u200b" }}',
+		});
+		expect(cleaned.status).toBe('success');
+		expect(sim.posts()).toHaveLength(1);
+		expect(sim.posts()[0].body.input.lyrics).toBe('[00:10.00] one\n[00:15.00] two');
+	});
+
+	it.each([
+		['lyricsFormat', '={{ 5 }}', 'Lyrics Format: is 5; it must be one of "lrc", "plain"'],
+		['lyricsFormat', '={{ { "format": "plain" } }}', 'Lyrics Format: is a JSON object; it must be one of "lrc", "plain"'],
+		['lyricsFormat', '={{ null }}', 'Lyrics Format: is empty (the expression produced nothing); it must be one of "lrc", "plain"'],
+		['taskType', '={{ 95 }}', 'Task Type: is 95; it must be one of "txt2audio-base", "txt2audio-full"'],
+		['referenceAudio', '={{ true }}', 'Reference Audio: is the boolean true; it must be one of "none", "url", "binary"'],
+	])('names the field when %s is %s (wrong type from an expression), and sends nothing', async (field, value, message) => {
+		const result = await runNode(sim, { ...GENERATE_AND_WAIT, [field]: value });
+		expect(result.status).toBe('error');
+		expect(result.error?.message).toBe(message);
+		expect(result.error?.description).toContain('Nothing was sent to PiAPI');
+		expect(sim.posts()).toHaveLength(0);
+	});
 });

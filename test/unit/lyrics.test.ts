@@ -199,8 +199,12 @@ describe('timePlainLyrics', () => {
 		);
 	});
 
-	it('returns empty lyrics for headers and blank lines only (an instrumental)', () => {
-		expect(timed('[Intro]\n\n(Instrumental)\n').lrc).toBe('');
+	it('returns empty lyrics for empty or blank text (an instrumental), and refuses headers without a sung line', () => {
+		expect(timed('').lrc).toBe('');
+		expect(timed('\n  \n').lrc).toBe('');
+		expect(problemOf('[Intro]\n\n(Instrumental)\n')).toBe(
+			'no sung line: line 1 "[Intro]", line 3 "(Instrumental)" are section headers, which are not sung; write the lines to sing, or leave Lyrics empty for an instrumental',
+		);
 	});
 
 	it('leaves lyrics that start with a timestamp to the LRC check, and names a timestamp after plain lines', () => {
@@ -285,5 +289,140 @@ describe('Lyrics Format in the input schema', () => {
 			],
 			problems: [],
 		});
+	});
+});
+
+describe('section words: headers only when written as headers', () => {
+	it('a section word is a header when written as one, or alone when nobody would sing it; otherwise it is sung', () => {
+		const unmarked = ['Verse', 'Chorus', 'Pre-Chorus', 'Bridge', 'Intro', 'Outro', 'Instrumental', 'Interlude', 'Verse 3', '副歌'];
+		for (const line of unmarked) expect([line, headerOf(line)]).toEqual([line, expect.any(String)]);
+		const marked: Array<[string, string]> = [
+			['[Drop]', 'instrumental'],
+			['Drop:', 'instrumental'],
+			['(Drop)', 'instrumental'],
+			['## Drop', 'instrumental'],
+			['**Hook**', 'section'],
+			['Hook:', 'section'],
+			['(Music)', 'instrumental'],
+			['Verse 1 (Anna):', 'section'],
+		];
+		for (const [line, kind] of marked) expect([line, headerOf(line)]).toEqual([line, kind]);
+		// The same words unmarked are sung.
+		for (const line of ['Drop', 'Hook', 'Music']) expect([line, headerOf(line)]).toEqual([line, undefined]);
+	});
+
+	it.each(['Drop', 'Hook', 'Music', 'Break', 'Solo', 'End', 'Drop it like this:', 'Music is my life:'])(
+		'%s is sung',
+		(line) => {
+			expect(headerOf(line)).toBeUndefined();
+		},
+	);
+
+	it('sings a line "Drop" in the middle of a song instead of pausing 5 s', () => {
+		const lyrics = timed('Hold me close tonight\nDrop\nHold me close again');
+		expect(lyrics.lines.map((line) => line.text)).toEqual([
+			'Hold me close tonight',
+			'Drop',
+			'Hold me close again',
+			'',
+		]);
+		expect(lyrics.lines.map((line) => line.line)).toEqual([1, 2, 3, undefined]);
+	});
+
+	it('refuses text made only of section headers, naming the lines, instead of a paid instrumental', () => {
+		const result = prepareLyrics('[Verse 1]\nDrop:\n(Music)\n\nHook:\n', 'plain', 'txt2audio-base');
+		expect(result.problems).toEqual([
+			'no sung line: line 1 "[Verse 1]", line 2 "Drop:", line 3 "(Music)", and 1 more are section headers, which are not sung; write the lines to sing, or leave Lyrics empty for an instrumental',
+		]);
+		expect(result.text).toBe('');
+		// Empty Lyrics still ask for an instrumental.
+		expect(prepareLyrics('', 'plain', 'txt2audio-base')).toEqual({ text: '', lines: [], problems: [] });
+	});
+
+	it('refuses LRC whose timestamps have no words, and keeps empty LRC as an instrumental', () => {
+		expect(checkLyrics('[00:10.00]\n[00:20.00]', 'txt2audio-base').problems).toEqual([
+			'line 1: no line has words to sing, only timestamps; write the words after each timestamp, or leave Lyrics empty for an instrumental',
+		]);
+		expect(checkLyrics('  \n', 'txt2audio-base')).toEqual({ text: '', lines: [], problems: [] });
+	});
+});
+
+describe('plain lyrics: problems name the user’s own line and text', () => {
+	const song = (line6: string) =>
+		`[Verse 1]\nCity lights are calling me home\nEvery street a song I know\n\nChorus:\n${line6}\nSing it loud tonight`;
+
+	it('names line 6 and quotes the user’s text, not the timed LRC line', () => {
+		expect(prepareLyrics(song('we met at [10:30] tonight'), 'plain', 'txt2audio-base').problems).toEqual([
+			'line 6: "we met at [10:30] tonight" has a timestamp in its text, which DiffRhythm would sing; remove it (plain text is timed for you) or time every line and choose Lyrics Format "Timed (LRC)"',
+		]);
+		expect(prepareLyrics(song('［００：１０］ hello'), 'plain', 'txt2audio-base').problems[0]).toMatch(
+			/^line 6: "［００：１０］ hello" has a timestamp in its text/,
+		);
+		expect(prepareLyrics(song(`ooh ${'h'.repeat(300)}`), 'plain', 'txt2audio-base').problems).toEqual([
+			'line 6: its text has 304 characters, more than 300; split it into several lines',
+		]);
+	});
+
+	it('counts lines as the user does when a line holds a Unicode line separator', () => {
+		const result = prepareLyrics('first line\u2028second part\n\nthird [1:00] line', 'plain', 'txt2audio-base');
+		expect(result.problems[0]).toMatch(/^line 3: "third \[1:00\] line"/);
+	});
+});
+
+describe('invisible and control characters', () => {
+	it('removes zero-width characters and byte-order marks before parsing, in both formats', () => {
+		const lrc = '\ufeff\u200b[00:10.00] one\u200d\n\u200b\u2060\n[00:15.00] t\u200cwo';
+		expect(prepareLyrics(lrc, 'lrc', 'txt2audio-base')).toEqual({
+			text: '[00:10.00] one\n[00:15.00] two',
+			lines: [
+				{ seconds: 10, text: 'one' },
+				{ seconds: 15, text: 'two' },
+			],
+			problems: [],
+		});
+		// A zero-width-only line is a blank line (a pause), not a sung line of nothing.
+		const plain = prepareLyrics('\u200bfirst line\n\u200b\u200b\nsecond line', 'plain', 'txt2audio-full');
+		expect(plain.problems).toEqual([]);
+		expect(plain.text).toBe(timed('first line\n\nsecond line', 'txt2audio-full').lrc);
+		// Invisible characters only: nothing to sing, the same as empty Lyrics.
+		expect(prepareLyrics('\u200b\ufeff', 'plain', 'txt2audio-base').text).toBe('');
+	});
+
+	it.each([
+		['\u2028', 'U+2028'],
+		['\u2029', 'U+2029'],
+		['\u0085', 'U+0085'],
+	])('treats %j as a line break, not as a timestamp in the wrong format (%s)', (separator) => {
+		const result = prepareLyrics(`[00:10.00] one${separator}[00:15.00] two`, 'lrc', 'txt2audio-base');
+		expect(result.problems).toEqual([]);
+		expect(result.text).toBe('[00:10.00] one\n[00:15.00] two');
+		const sameLine = checkLyrics(`[00:10.00] one${separator}[00:10.20] two`, 'txt2audio-base');
+		expect(sameLine.problems).toEqual([
+			'line 1: [00:10.20] is less than 0.5 s after its [00:10.00]; DiffRhythm skips words of lines that close',
+		]);
+	});
+
+	it.each([
+		['\u0000', 'a control character (U+0000, NUL)'],
+		['\u001b', 'a control character (U+001B, escape)'],
+		['\u0007', 'a control character (U+0007, bell)'],
+		['\u007f', 'a control character (U+007F, delete)'],
+		['\u0090', 'a control character (U+0090, C1 control)'],
+		['\u202e', 'an invisible text-direction control (U+202E)'],
+		['\ud800', 'a broken character (U+D800, half of a surrogate pair)'],
+	])('refuses %j with the line and a readable name, in both formats', (char, name) => {
+		const lrc = prepareLyrics(`[00:10.00] one\n\n\n[00:20.00] t${char}wo`, 'lrc', 'txt2audio-base');
+		expect(lrc.text).toBe('');
+		expect(lrc.problems).toHaveLength(1);
+		expect(lrc.problems[0]).toContain(`line 4 contains ${name}`);
+		expect(lrc.problems[0]).not.toContain(char);
+		const plain = prepareLyrics(`one\n\n\nt${char}wo`, 'plain', 'txt2audio-base');
+		expect(plain.problems).toHaveLength(1);
+		expect(plain.problems[0]).toContain(`line 4 contains ${name}`);
+		expect(plain.problems[0]).toContain(`"t<U+${char.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}>wo"`);
+	});
+
+	it('keeps tabs as spaces', () => {
+		expect(prepareLyrics('[00:10.00]\tone\ttwo', 'lrc', 'txt2audio-base').text).toBe('[00:10.00] one two');
 	});
 });

@@ -1,4 +1,9 @@
-import { checkLyrics, firstIssue, generateInputSchema } from '../../nodes/DiffRhythm/validation';
+import {
+	checkLyrics,
+	FIELD_LABELS,
+	firstIssue,
+	generateInputSchema,
+} from '../../nodes/DiffRhythm/validation';
 
 const valid = {
 	taskType: 'txt2audio-base',
@@ -111,6 +116,35 @@ describe('generateInputSchema', () => {
 		expect(problemOf({ callbackUrl: 'javascript:alert(1)' })).toEqual({
 			field: 'callbackUrl',
 			message: 'must be an http(s) URL',
+			more: 0,
+		});
+	});
+});
+
+describe('choice fields of Generate', () => {
+	it.each([5, { format: 'plain' }, null])(
+		'names Lyrics Format when it is %j, not "Lyrics, Style Prompt or Reference Audio"',
+		(value) => {
+			const result = generateInputSchema.safeParse({ ...valid, lyricsFormat: value });
+			expect(result.success).toBe(false);
+			if (!result.success) {
+				expect(firstIssue(result.error)).toEqual({
+					field: 'lyricsFormat',
+					message: 'must be Timed (LRC) ("lrc") or Plain Text ("plain")',
+					more: 0,
+				});
+				expect(FIELD_LABELS[firstIssue(result.error).field]).toBe('Lyrics Format');
+			}
+		},
+	);
+});
+
+describe('lyrics with control characters', () => {
+	it('are refused under Lyrics, naming the line, before anything is sent', () => {
+		expect(problemOf({ lyrics: '[00:10.00] one\n[00:15.00] t\u001bwo' })).toEqual({
+			field: 'lyrics',
+			message:
+				'line 2 contains a control character (U+001B, escape): "[00:15.00] t<U+001B>wo"; remove it (PiAPI would receive it inside the lyrics)',
 			more: 0,
 		});
 	});

@@ -8,13 +8,22 @@ import {
 	REFERENCE_AUDIO_MAX_BYTES,
 } from '../../shared/utils/constants';
 import { asNodeError, inputError } from '../../shared/transport/errors';
-import { nameOption } from '../../shared/parameters/options';
+import { choiceOption, nameOption } from '../../shared/parameters/options';
 import type { CreateTaskBody, PiApiTask, WebhookConfig } from '../../shared/model/piapi';
 import { mapWithConcurrency } from '../../shared/utils/concurrency';
 import { createTask } from '../../shared/transport/api';
 import { isError, type Step } from '../../shared/model/step';
 import type { LyricsTiming } from '../lyrics/timing';
-import { FIELD_LABELS, firstIssue, generateInputSchema, prepareLyrics } from '../validation';
+import {
+	DIFFRHYTHM_TASK_TYPES,
+	FIELD_LABELS,
+	firstIssue,
+	generateInputSchema,
+	LYRICS_FORMATS,
+	prepareLyrics,
+	REFERENCE_AUDIO_SOURCES,
+	type FieldName,
+} from '../validation';
 import { createUnlessRepeated, type Repeats } from '../repeats';
 
 /** DiffRhythm reads 10 s from the middle of the reference; a shorter file fails after payment. */
@@ -96,12 +105,23 @@ export async function buildCreateTaskBody(
 	webhook?: { endpoint: string; secret?: string },
 	timings?: LyricsTimings,
 ): Promise<CreateTaskBody> {
+	// The choice fields first, through the same checker as every option: an expression may give a
+	// number, an object or nothing, and the error must name the field the user set.
+	const choice = <T extends string>(name: FieldName, choices: readonly T[], fallback: T): T =>
+		choiceOption(
+			this.getNode(),
+			FIELD_LABELS[name],
+			this.getNodeParameter(name, itemIndex, fallback),
+			choices,
+			fallback,
+			itemIndex,
+		);
 	const parsed = generateInputSchema.safeParse({
-		taskType: this.getNodeParameter('taskType', itemIndex),
+		taskType: choice('taskType', DIFFRHYTHM_TASK_TYPES, 'txt2audio-base'),
 		lyrics: this.getNodeParameter('lyrics', itemIndex, ''),
-		lyricsFormat: this.getNodeParameter('lyricsFormat', itemIndex, 'lrc'),
+		lyricsFormat: choice('lyricsFormat', LYRICS_FORMATS, 'lrc'),
 		stylePrompt: this.getNodeParameter('stylePrompt', itemIndex, ''),
-		referenceAudio: this.getNodeParameter('referenceAudio', itemIndex, 'none'),
+		referenceAudio: choice('referenceAudio', REFERENCE_AUDIO_SOURCES, 'none'),
 		referenceAudioUrl: this.getNodeParameter('referenceAudioUrl', itemIndex, ''),
 		callbackUrl: webhook?.endpoint ?? '',
 	});

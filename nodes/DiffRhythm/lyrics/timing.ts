@@ -1,4 +1,5 @@
 import { TASK_TYPE_SECONDS, type DiffRhythmTaskType } from '../../shared/utils/constants';
+import { sourceLines } from './characters';
 import { formatTimestamp } from './lrc';
 import { syllableCounts } from './syllables';
 
@@ -87,25 +88,47 @@ const KEYWORD = new RegExp(
 	`^(?:(${INSTRUMENTAL_WORDS})|(${SECTION_WORDS}))(?=$|[\\s\\d:：,，.\\-–—(（/]|[^\\x00-\\x7f])`,
 	'i',
 );
-/** A bare header line: only a section word, maybe numbered ("Verse 2") or repeated ("Chorus x2"). */
+/** A header's name: only a section word, maybe numbered ("Verse 2") or repeated ("Chorus x2"). */
 const BARE_HEADER = new RegExp(
 	`^(?:(${INSTRUMENTAL_WORDS})|(${SECTION_WORDS}))(?:\\s*\\d{1,2})?(?:\\s*[x×]\\s?\\d)?$`,
+	'i',
+);
+/**
+ * The section words that are headers even unmarked, alone on a line: nobody sings "Chorus" or
+ * "副歌" as a line. Others ("Drop", "Hook", "Music", "Break", "End", "Rap", "Solo") are ordinary
+ * words a song may sing, so they are headers only when marked as one: `[Drop]`, `Drop:`,
+ * `(Drop)`, `## Drop`, `**Drop**`.
+ */
+const UNMARKED_HEADER =
+	/^(?:(instrumental|interlude|间奏)|(verse|pre-?chorus|chorus|post-?chorus|bridge|intro|outro|主歌|导歌|预副歌|副歌|桥段|前奏|尾奏))(?:\s*\d{1,2})?(?:\s*[x×]\s?\d)?$/i;
+/**
+ * A label before a colon that names a section: the name, maybe numbered or repeated, maybe with
+ * a note in parentheses or after a dash ("Verse 1 (Anna):", "Chorus - x2:"), but not a sung line
+ * that happens to start with a section word and end with a colon ("Drop it like this:").
+ */
+const LABEL_HEADER = new RegExp(
+	`^(?:(${INSTRUMENTAL_WORDS})|(${SECTION_WORDS}))(?:\\s*\\d{1,2})?(?:\\s*[x×]\\s?\\d)?(?:\\s*[(（][^)）]*[)）]|\\s+[-–—]\\s+.*)?$`,
 	'i',
 );
 /** Words that make a parenthesised line an instrumental break wherever they stand in it. */
 const INSTRUMENTAL_BREAK = /instrumental|solo|interlude|间奏|纯音乐/i;
 const TIMESTAMP_START = /^\[\s*\d{1,3}\s*:\s*\d{1,2}/;
 
-/** Markdown emphasis and heading marks that models put around headers (`**[Chorus]**`, `## Verse`). */
-function stripMarkup(line: string): string {
-	return line
+/**
+ * Markdown emphasis and heading marks that models put around headers (`**[Chorus]**`,
+ * `## Verse`), and whether there were any: a marked line is written as a header.
+ */
+function stripMarkup(line: string): { line: string; marked: boolean } {
+	const stripped = line
 		.replace(/^#{1,6}\s+/, '')
 		.replace(/^(\*\*|__|\*|_)(.*)\1$/, '$2')
 		.trim();
+	return { line: stripped, marked: stripped !== line.trim() };
 }
 
-function keywordKind(text: string): PauseKind | undefined {
-	const match = KEYWORD.exec(text.trim());
+/** The pause a section name stands for, if `pattern` (first group: instrumental) matches it. */
+function nameKind(pattern: RegExp, text: string): PauseKind | undefined {
+	const match = pattern.exec(text.trim());
 	if (!match) return undefined;
 	return match[1] ? 'instrumental' : 'section';
 }
@@ -114,25 +137,24 @@ function keywordKind(text: string): PauseKind | undefined {
  * Whether a line is a section header, and which pause it is: `[Verse 1]`, `【副歌】`, `Chorus:`,
  * `Verse 2`, `(Instrumental)`, `**Bridge**`. A whole-line `[...]` is always a header (DiffRhythm
  * would drop it anyway); a parenthesised line only when it is nothing but a section name or
- * names an instrumental part, because `(ooh, ooh)` or `(break my heart)` is sung.
+ * names an instrumental part, because `(ooh, ooh)` or `(break my heart)` is sung. A section word
+ * alone on a line without any mark is a header only if nobody would sing it (`UNMARKED_HEADER`):
+ * a line "Drop" or "Hook" is sung.
  */
 export function headerOf(raw: string): PauseKind | undefined {
-	const line = stripMarkup(raw);
+	const { line, marked } = stripMarkup(raw);
 	if (TIMESTAMP_START.test(line)) return undefined;
 	const bracketed = /^(?:\[([^\]]*)\]|【([^】]*)】)$/.exec(line);
-	if (bracketed) return keywordKind(bracketed[1] ?? bracketed[2]) ?? 'section';
+	if (bracketed) return nameKind(KEYWORD, bracketed[1] ?? bracketed[2]) ?? 'section';
 	const parenthesised = /^[(（]([^)）]*)[)）]$/.exec(line);
 	if (parenthesised) {
 		const inside = parenthesised[1].trim();
 		if (INSTRUMENTAL_BREAK.test(inside)) return 'instrumental';
-		const bare = BARE_HEADER.exec(inside);
-		return bare ? (bare[1] ? 'instrumental' : 'section') : undefined;
+		return nameKind(BARE_HEADER, inside);
 	}
 	const labelled = /^([^:：]{1,30})[:：]$/.exec(line);
-	if (labelled) return keywordKind(labelled[1]);
-	const bare = BARE_HEADER.exec(line);
-	if (bare) return bare[1] ? 'instrumental' : 'section';
-	return undefined;
+	if (labelled) return nameKind(LABEL_HEADER, labelled[1]);
+	return nameKind(marked ? BARE_HEADER : UNMARKED_HEADER, line);
 }
 
 /**
@@ -141,8 +163,8 @@ export function headerOf(raw: string): PauseKind | undefined {
  */
 export function parsePlainLyrics(text: string): PlainLine[] {
 	const parsed: PlainLine[] = [];
-	text.split(/\r\n|\r|\n/).forEach((raw, index) => {
-		const line = index + 1;
+	// Lines with a refused character are left out here; timePlainLyrics refuses them first.
+	sourceLines(text).lines.forEach(({ line, text: raw }) => {
 		const trimmed = raw.trim();
 		const pause: PauseKind | undefined = trimmed === '' ? 'blank' : headerOf(trimmed);
 		if (pause) {
@@ -254,9 +276,24 @@ const round2 = (seconds: number) => Math.round(seconds * 100) / 100;
  * 95 s song, and an empty one is what it can spare. What was dropped or squeezed is reported.
  */
 export function timePlainLyrics(text: string, taskType: DiffRhythmTaskType): TimingResult {
+	const characters = sourceLines(text).problems;
+	if (characters.length > 0) return { kind: 'problem', problem: characters[0] };
 	const parsed = parsePlainLyrics(text);
 	const lyrics = parsed.filter((line): line is LyricLine => line.kind === 'lyric');
 	if (lyrics.length === 0) {
+		const headers = sourceLines(text).lines.filter((line) => line.text.trim() !== '');
+		if (headers.length > 0) {
+			// Only headers would make a paid instrumental nobody asked for: empty Lyrics ask for one.
+			const shown = headers
+				.slice(0, 3)
+				.map((line) => `line ${line.line} "${line.text.trim().slice(0, 30)}"`)
+				.join(', ');
+			const more = headers.length > 3 ? `, and ${headers.length - 3} more` : '';
+			return {
+				kind: 'problem',
+				problem: `no sung line: ${shown}${more} ${headers.length === 1 ? 'is a section header' : 'are section headers'}, which are not sung; write the lines to sing, or leave Lyrics empty for an instrumental`,
+			};
+		}
 		return {
 			kind: 'timed',
 			lyrics: { lrc: '', lines: [], syllables: 0, pace: 1, squeezed: [], droppedPauses: [] },
