@@ -103,6 +103,7 @@ export function toolAnswer(item: INodeExecutionData, keepAudio: boolean): INodeE
 		message = `The song is being made (status ${status}); it usually takes 10-30 s. ${later}`;
 	}
 	const answer: IDataObject = {
+		success: phase !== 'failed',
 		taskId,
 		status,
 		audioUrl,
@@ -128,5 +129,5 @@ export function toolErrorItem(error: NodeError, itemIndex: number): INodeExecuti
 		description && !error.message.includes(description)
 			? `${error.message.replace(/\.?$/, '.')} ${description}`
 			: error.message;
-	return { json: { error: message }, pairedItem: { item: itemIndex } };
+	return { json: { success: false, error: message }, pairedItem: { item: itemIndex } };
 }

@@ -1,6 +1,18 @@
-import type { INodeProperties, TriggerPanelDefinition } from 'n8n-workflow';
+import type { INode, INodeProperties, TriggerPanelDefinition } from 'n8n-workflow';
 
-import { downloadOn, maxAudioSizeOption } from '../shared/parameters/descriptions';
+import {
+	downloadOn,
+	maxAudioSizeOption,
+	readOutputOptions,
+	type OutputOptions,
+	type ParameterReader,
+} from '../shared/parameters/descriptions';
+import {
+	choiceOption,
+	choicesOption,
+	optionOf,
+	securityToggle,
+} from '../shared/parameters/options';
 
 /** What a PiAPI webhook announces, as the trigger names it: the task's status, phase-normalised. */
 export type TriggerEvent = 'completed' | 'failed' | 'processing';
@@ -25,6 +37,53 @@ export const DEFAULT_OPTIONS: TriggerOptions = {
 	confirmWithPiApi: true,
 	onUnconfirmed: 'ignore',
 };
+
+/** Every field of the trigger, checked: what one call is handled with. */
+export interface TriggerSettings extends TriggerOptions {
+	events: TriggerEvent[];
+	output: OutputOptions;
+}
+
+/**
+ * Reads every field of the trigger through the checkers the DiffRhythm node uses, before the call
+ * is looked at. Throws (naming the field) on a value no expression should give: the caller refuses
+ * the call, so that nothing runs with a guard or a filter that an expression switched off.
+ */
+export function readTriggerSettings(node: INode, read: ParameterReader): TriggerSettings {
+	const options = read('options', {});
+	return {
+		verifySecret: securityToggle(node, 'Verify Secret', optionOf(options, 'verifySecret')),
+		confirmWithPiApi: securityToggle(
+			node,
+			'Confirm With PiAPI',
+			optionOf(options, 'confirmWithPiApi'),
+		),
+		model: choiceOption<ModelFilter>(
+			node,
+			'Model',
+			optionOf(options, 'model'),
+			['diffrhythm', 'any'],
+			DEFAULT_OPTIONS.model,
+			0,
+		),
+		onUnconfirmed: choiceOption<OnUnconfirmed>(
+			node,
+			'On Unconfirmed Call',
+			optionOf(options, 'onUnconfirmed'),
+			['ignore', 'errorItem'],
+			DEFAULT_OPTIONS.onUnconfirmed,
+			0,
+		),
+		events: choicesOption<TriggerEvent>(
+			node,
+			'Events',
+			read('events', DEFAULT_EVENTS),
+			['completed', 'failed', 'processing'],
+			DEFAULT_EVENTS,
+		),
+		output: readOutputOptions(node, read, 0, true),
+	};
+}
 
 // One notice, in the parameters: n8n also shows a trigger panel's `activationHint`, which made the
 // same text appear twice. n8n opens Webhook URLs on the Test URL for every community trigger (only

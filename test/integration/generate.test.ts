@@ -118,6 +118,7 @@ describe('bad input costs nothing', () => {
 		expect(output[0].json.task_id).toBeDefined();
 		expect(output[1]).toEqual({
 			json: {
+				success: false,
 				error: expect.stringContaining('give at least one of them'),
 				description: 'Nothing was sent to PiAPI and nothing was charged.',
 			},

@@ -473,8 +473,14 @@ describe('one redaction for everything PiAPI says', () => {
 			error: { code: 500, message: `upstream rejected key ${API_KEY} (secret ${WEBHOOK_SECRET})` },
 		});
 		const result = await runNode(sim, { operation: 'getTask', taskId: task.task_id });
-		const json = result.output('DiffRhythm')![0].json as { error?: { message?: string } };
-		expect(json.error?.message).toBe('upstream rejected key *** (secret ***)');
+		const json = result.output('DiffRhythm')![0].json as {
+			error?: string;
+			piapiError?: { message?: string };
+		};
+		expect(json.piapiError?.message).toBe('upstream rejected key *** (secret ***)');
+		expect(json.error).toBe(
+			`DiffRhythm task ${task.task_id} failed: upstream rejected key *** (secret ***)`,
+		);
 		expectNoSecrets(result);
 		expect(
 			logs

@@ -28,7 +28,7 @@ describe('as an AI Agent tool', () => {
 		expect(items).toHaveLength(1);
 		const [taskId] = [...sim.tasks.keys()];
 		expect(Object.keys(items[0].json).sort()).toEqual(
-			['audioUrl', 'lyrics', 'message', 'status', 'stylePrompt', 'taskId', 'taskType'].sort(),
+			['audioUrl', 'lyrics', 'message', 'status', 'stylePrompt', 'success', 'taskId', 'taskType'].sort(),
 		);
 		expect(items[0].json).toMatchObject({ taskId, status: 'completed', lyrics: sim.posts()[0].body.input.lyrics });
 		expect(items[0].binary).toBeUndefined();
@@ -65,6 +65,7 @@ describe('as an AI Agent tool', () => {
 		expect(items).toEqual([
 			{
 				json: {
+					success: false,
 					error:
 						'Lyrics, Style Prompt or Reference Audio: give at least one of them (PiAPI needs lyrics, a style prompt or reference audio). Nothing was sent to PiAPI and nothing was charged.',
 				},

@@ -65,6 +65,7 @@ describe('process memories', () => {
 			'resume.reading',
 			'resume.resumed',
 			'trigger.delivered',
+			'webhook.unconfirmed',
 		]);
 		const task = {
 			task_id: 't',

@@ -153,9 +153,10 @@ async function waitKeepingTasks(
 	this: IExecuteFunctions,
 	created: Array<Step<PiApiTask>>,
 	options: WaitOptions,
+	outputs: ReadonlyMap<number, OutputOptions>,
 ): Promise<WaitResult> {
 	try {
-		return await strategyFor(options.mode).wait.call(this, created, options);
+		return await strategyFor(options.mode).wait.call(this, created, options, outputs);
 	} catch (error) {
 		return {
 			settled: created.map((step) =>
@@ -200,7 +201,7 @@ export async function execute(
 		},
 	);
 	const created = await createAll.call(this, prepared, waitOptions.concurrency);
-	const result = await waitKeepingTasks.call(this, created, waitOptions);
+	const result = await waitKeepingTasks.call(this, created, waitOptions, outputs);
 	if ('suspended' in result) return result.suspended;
 
 	return await mapWithConcurrency(

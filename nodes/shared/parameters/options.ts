@@ -139,3 +139,49 @@ export function nameOption(
 	}
 	return text;
 }
+
+/**
+ * A security toggle (Verify Secret, Confirm With PiAPI): not added, it is on; only a real boolean
+ * is read. Anything else, including `null`, an empty text (a variable that is missing) and the
+ * text "false", is an error: a guard must never be switched off by an expression that went wrong,
+ * and guessing "on" silently would hide the mistake, so the caller refuses the call and logs it.
+ */
+export function securityToggle(node: INode, label: string, value: unknown, itemIndex = 0): boolean {
+	if (value === NOT_SET) return true;
+	if (typeof value === 'boolean') return value;
+	throw inputError(
+		node,
+		label,
+		`is ${describeValue(value)}; this security option must be the boolean true or false (a text is not read, so that a guard cannot be switched off by mistake)`,
+		itemIndex,
+	);
+}
+
+/**
+ * Several of a fixed set of values (a multi-options field that an expression may have set): a list
+ * of known values. `NOT_SET` takes the fallback; anything that is not such a list is an error.
+ */
+export function choicesOption<T extends string>(
+	node: INode,
+	label: string,
+	value: unknown,
+	choices: readonly T[],
+	fallback: readonly T[],
+	itemIndex = 0,
+): T[] {
+	if (value === NOT_SET) return [...fallback];
+	if (
+		Array.isArray(value) &&
+		value.every(
+			(entry) => typeof entry === 'string' && (choices as readonly string[]).includes(entry),
+		)
+	) {
+		return value as T[];
+	}
+	throw inputError(
+		node,
+		label,
+		`is ${describeValue(value)}; it must be a list of ${choices.map((c) => `"${c}"`).join(', ')}`,
+		itemIndex,
+	);
+}

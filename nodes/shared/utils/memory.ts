@@ -11,6 +11,7 @@
  * | `resume.finished`    | DiffRhythm/wait/resume.ts        | finished tasks read for a wait (15 min)    |
  * | `resume.reading`     | DiffRhythm/wait/resume.ts        | reads of PiAPI in flight, shared           |
  * | `poll.renderHistory` | DiffRhythm/wait/schedule.ts      | how long recent renders took               |
+ * | `webhook.unconfirmed`| shared/webhook/confirm.ts        | final calls PiAPI did not confirm (30 min) |
  */
 interface ProcessMemory {
 	clear(): void;
