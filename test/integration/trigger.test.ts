@@ -487,7 +487,12 @@ describe('failures after the call was accepted', () => {
 		const taskId = await generate(trigger.url, QUICK);
 		const [run] = await trigger.runs(1);
 		const [item] = run.output('PiAPI Trigger')!;
-		expect(item.json).toMatchObject({ taskId, status: 'completed', event: 'completed' });
+		expect(item.json).toMatchObject({
+			success: false,
+			taskId,
+			status: 'completed',
+			event: 'completed',
+		});
 		expect(String(item.json.error)).toContain(`Could not download the audio of task ${taskId}`);
 		expect(item.json.dedupeKey).toBe(`${taskId}:completed`);
 		expect(item.binary).toBeUndefined();
