@@ -467,14 +467,16 @@ describe('each item keeps its own download fields across a suspension', () => {
 			[[], ['b'], ['c']],
 		],
 		[
-			"item 1's Max Audio Size too small for its song",
+			"item 1's Max Audio Size (1 MB) too small for its 10 s song (1.7 MB)",
 			[
 				{ download: true, field: 'a', maxMb: 200 },
-				{ download: true, field: 'b', maxMb: 0.0001 },
+				{ download: true, field: 'b', maxMb: 1 },
 			],
 			[['a'], []],
 		],
 	])('%s: Suspend gives what Poll gives', async (_name, settings, fields) => {
+		// Every second task (item 1 of each run) is a 10 s song.
+		sim.setBehaviour((_input, index) => (index % 2 === 1 ? { audioSeconds: 10 } : {}));
 		const input = settings.map((json) => ({ json }));
 		const polled = (await runNode(sim, PER_ITEM, { items: input, continueOnFail: true })).output(
 			'DiffRhythm',

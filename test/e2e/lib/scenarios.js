@@ -241,6 +241,7 @@ async function runVersion(version, { tarball, check: record, keep, log }) {
 		wf.PATHS.suspend,
 		wf.PATHS.loop,
 		wf.PATHS.batch,
+		wf.PATHS.recipe,
 		chatPath(),
 		...(hasTrigger ? [wf.TRIGGER_PATH, wf.RECEIVER_PATH] : []),
 	];
@@ -430,6 +431,7 @@ async function runVersion(version, { tarball, check: record, keep, log }) {
 			await n8n.publish(wf.IDS.suspend);
 			await n8n.publish(wf.IDS.loop);
 			await n8n.publish(wf.IDS.batch);
+			await n8n.publish(wf.IDS.recipe);
 			if (hasTrigger) await n8n.publish(wf.IDS.receiver);
 			await n8n.publish(wf.IDS.exampleAgent);
 			const t0 = Date.now();
@@ -724,6 +726,45 @@ async function runVersion(version, { tarball, check: record, keep, log }) {
 			const endpoints = new Set(tasks.map((t) => t.config.webhook_config.endpoint));
 			assertEqual(endpoints.size, 1, 'one resume URL for the three tasks');
 			return `execution ${execution.id}: 3 tasks, one wait, 3 songs`;
+		});
+
+		// 15. The README's IF-on-success recipe, behind Suspend with per-item download fields.
+		await check(name('15. Suspend, per-item download fields and the README\'s IF on success: songs in their own fields, the failed song on the false branch'), async () => {
+			needServer();
+			await sim.reset();
+			await sim.behaviour({ byStylePrompt: { [wf.STYLES.recipeFails]: { outcome: 'failed' } } });
+			try {
+				const before = await n8n.executions.executions(wf.IDS.recipe);
+				const songs = [
+					{ field: 'first', download: true, style: 'e2e recipe one' },
+					{ field: 'second', download: true, style: 'e2e recipe two' },
+					{ field: 'third', download: false, style: 'e2e recipe three' },
+					{ field: 'fourth', download: true, style: wf.STYLES.recipeFails },
+				];
+				const res = await request(`${n8n.baseUrl}/webhook/${wf.PATHS.recipe}`, { method: 'POST', body: { songs } });
+				assertEqual(res.status, 200, `POST /webhook/${wf.PATHS.recipe} (${res.text.slice(0, 200)})`);
+				const execution = await waitForFinishedExecution(n8n, wf.IDS.recipe, before, 60000);
+				assertEqual(execution.status, 'success', `execution status${executionError(execution)}`);
+				const tasks = await sim.tasks();
+				assertEqual(tasks.length, 4, 'tasks created in the simulator');
+				const out = nodeOutput(execution, 'DiffRhythm');
+				const fields = out.map((item) => Object.keys(item.binary || {}).join('+') || '-').join(',');
+				assertEqual(fields, 'first,second,-,-', 'binary fields of the resumed items (Poll gives first, second, none, none)');
+				assertEqual(out.map((item) => String(item.json.success)).join(','), 'true,true,true,false', 'success of the resumed items');
+				for (const [index, name] of [[0, 'first'], [1, 'second']]) {
+					await assertSong(n8n, sim, out[index], out[index].json.task_id, name);
+				}
+				assertEqual(typeof out[0].json.error, 'undefined', 'a song has no error field');
+				assertEqual(typeof out[3].json.error, 'string', 'the failed song has error as a text');
+				const kept = nodeOutput(execution, 'Song');
+				const looked = nodeOutput(execution, 'Needs a Look');
+				assertEqual(kept.length, 3, 'items on the IF\'s true branch');
+				assertEqual(looked.length, 1, 'items on the IF\'s false branch');
+				assertEqual(looked[0].json.taskId, out[3].json.taskId, 'the failed song on the false branch, with its task id');
+				return `execution ${execution.id}: fields ${fields}; IF true ${kept.length}, false ${looked.length} (${String(looked[0].json.error).slice(0, 80)})`;
+			} finally {
+				await sim.behaviour({});
+			}
 		});
 
 		// 7. One execution per delivery, and the README's Remove Duplicates recipe behind it.

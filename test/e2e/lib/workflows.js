@@ -32,6 +32,7 @@ const IDS = {
 	agentSuspend: 'e2eWfAgentSusp01',
 	exampleLyrics: 'e2eWfExLyrics001',
 	exampleAgent: 'e2eWfExAgent0001',
+	recipe: 'e2eWfIfSuccess01',
 };
 
 /** The example workflows the suite runs, by id. */
@@ -46,6 +47,7 @@ const PATHS = {
 	suspend: 'e2e-generate-suspend',
 	loop: 'e2e-loop-suspend',
 	batch: 'e2e-batch-suspend',
+	recipe: 'e2e-if-success',
 };
 
 const TRIGGER_WEBHOOK_ID = '5e2d1c0a-7f3b-4c2e-9a1d-0e2e00000001';
@@ -63,6 +65,8 @@ const STYLES = {
 	suspend: 'e2e suspend pop',
 	loop: 'e2e loop pop',
 	batch: 'e2e batch pop',
+	/** The recipe scenario's song that fails (the simulator is told so). */
+	recipeFails: 'e2e recipe fails',
 };
 
 const credentialRef = () => ({ piApiApi: { id: CREDENTIAL.id, name: CREDENTIAL.name } });
@@ -292,6 +296,8 @@ function workflows({ triggerUrl, examplesDir }) {
 				options: { waitMode: 'suspend', maxWaitSeconds: 600 },
 			}),
 		]),
+		// 15: the README's IF-on-success recipe behind Suspend with per-item download fields.
+		recipeWorkflow(),
 		// 3: Webhook -> Generate and Wait in suspend mode (resumed by PiAPI's webhook).
 		workflow(IDS.suspend, 'E2E: generate and wait (suspend)', [
 			webhookNode('d0000000-0000-4000-8000-000000000001', 'Webhook', PATHS.suspend, '5e2d1c0a-7f3b-4c2e-9a1d-0e2e00000003'),
@@ -306,6 +312,63 @@ function workflows({ triggerUrl, examplesDir }) {
 			}),
 		]),
 	];
+}
+
+/**
+ * Webhook -> Split Out -> Generate and Wait (Suspend, On Error: continue) whose Download Audio, Put
+ * Output File in Field and Style Prompt come from each item -> If `success` is true -> Song | Needs
+ * a Look: the README's recipe, and each item's own download fields across a suspension.
+ */
+function recipeWorkflow() {
+	const nodes = [
+		webhookNode('e2000000-0000-4000-8000-000000000001', 'Webhook', PATHS.recipe, '5e2d1c0a-7f3b-4c2e-9a1d-0e2e00000007'),
+		splitSongs('e2000000-0000-4000-8000-000000000002'),
+		{
+			...diffRhythmNode('e2000000-0000-4000-8000-000000000003', {
+				operation: 'generateAndWait',
+				taskType: 'txt2audio-base',
+				lyrics: LYRICS,
+				stylePrompt: '={{ $json.style }}',
+				downloadAudio: '={{ $json.download }}',
+				binaryPropertyName: '={{ $json.field }}',
+				options: { waitMode: 'suspend', maxWaitSeconds: 600 },
+			}),
+			onError: 'continueRegularOutput',
+		},
+		{
+			id: 'e2000000-0000-4000-8000-000000000004',
+			name: 'Success?',
+			type: 'n8n-nodes-base.if',
+			typeVersion: 2.2,
+			parameters: {
+				conditions: {
+					options: { caseSensitive: true, leftValue: '', typeValidation: 'strict', version: 2 },
+					conditions: [
+						{
+							id: 'e2000000-0000-4000-8000-0000000000c1',
+							leftValue: '={{ $json.success }}',
+							rightValue: '',
+							operator: { type: 'boolean', operation: 'true', singleValue: true },
+						},
+					],
+					combinator: 'and',
+				},
+				options: {},
+			},
+		},
+		{ id: 'e2000000-0000-4000-8000-000000000005', name: 'Song', type: 'n8n-nodes-base.noOp', typeVersion: 1, parameters: {} },
+		{ id: 'e2000000-0000-4000-8000-000000000006', name: 'Needs a Look', type: 'n8n-nodes-base.noOp', typeVersion: 1, parameters: {} },
+	];
+	const to = (node) => [{ node, type: 'main', index: 0 }];
+	return {
+		...workflow(IDS.recipe, 'E2E: suspend, per-item download fields, IF on success', nodes),
+		connections: {
+			Webhook: { main: [to('Songs')] },
+			Songs: { main: [to('DiffRhythm')] },
+			DiffRhythm: { main: [to('Success?')] },
+			'Success?': { main: [to('Song'), to('Needs a Look')] },
+		},
+	};
 }
 
 /** One item per entry of the webhook body's `songs` list. */
