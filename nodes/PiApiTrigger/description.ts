@@ -154,7 +154,7 @@ export const properties: INodeProperties[] = [
 				type: 'boolean',
 				default: true,
 				description:
-					'Whether to read the task from PiAPI with the API key before starting the workflow, and use that instead of the call’s body. A forged or replayed call can then neither inject an audio URL nor claim a status PiAPI does not report.',
+					'Whether to read the task from PiAPI with the API key before starting the workflow, and use that instead of the call’s body. A forged or replayed call can then neither inject an audio URL nor claim a status PiAPI does not report. An expression here must give a real true or false; anything else refuses every call (500).',
 			},
 			maxAudioSizeOption,
 			{
@@ -204,7 +204,7 @@ export const properties: INodeProperties[] = [
 				type: 'boolean',
 				default: true,
 				description:
-					'Whether to reject calls (401) whose x-webhook-secret header is not the webhook secret of the PiAPI API credential. Without a secret in the credential nothing can be checked, and a warning is logged.',
+					'Whether to reject calls (401) whose x-webhook-secret header is not the webhook secret of the PiAPI API credential. Without a secret in the credential nothing can be checked, and a warning is logged. An expression here must give a real true or false; anything else refuses every call (500).',
 			},
 		],
 	},

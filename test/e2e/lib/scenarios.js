@@ -242,6 +242,7 @@ async function runVersion(version, { tarball, check: record, keep, log }) {
 		wf.PATHS.loop,
 		wf.PATHS.batch,
 		wf.PATHS.recipe,
+		wf.PATHS.recovery,
 		chatPath(),
 		...(hasTrigger ? [wf.TRIGGER_PATH, wf.RECEIVER_PATH] : []),
 	];
@@ -432,6 +433,7 @@ async function runVersion(version, { tarball, check: record, keep, log }) {
 			await n8n.publish(wf.IDS.loop);
 			await n8n.publish(wf.IDS.batch);
 			await n8n.publish(wf.IDS.recipe);
+			await n8n.publish(wf.IDS.recovery);
 			if (hasTrigger) await n8n.publish(wf.IDS.receiver);
 			await n8n.publish(wf.IDS.exampleAgent);
 			const t0 = Date.now();
@@ -762,6 +764,37 @@ async function runVersion(version, { tarball, check: record, keep, log }) {
 				assertEqual(looked.length, 1, 'items on the IF\'s false branch');
 				assertEqual(looked[0].json.taskId, out[3].json.taskId, 'the failed song on the false branch, with its task id');
 				return `execution ${execution.id}: fields ${fields}; IF true ${kept.length}, false ${looked.length} (${String(looked[0].json.error).slice(0, 80)})`;
+			} finally {
+				await sim.behaviour({});
+			}
+		});
+
+		// 16. Max Wait ends a Suspend: n8n passes the saved items on; the README's Get Task recovery.
+		await check(name('16. Max Wait ends a Suspend with one song done: every item a failure with its task id; Get Task on the IF\'s false branch recovers the song'), async () => {
+			needServer();
+			await sim.reset();
+			await sim.behaviour({ byStylePrompt: { [wf.STYLES.recoveryStuck]: { outcome: 'stuck' } } });
+			try {
+				const before = await n8n.executions.executions(wf.IDS.recovery);
+				const songs = [{ style: 'e2e recovery done' }, { style: wf.STYLES.recoveryStuck }];
+				const res = await request(`${n8n.baseUrl}/webhook/${wf.PATHS.recovery}`, { method: 'POST', body: { songs } });
+				assertEqual(res.status, 200, `POST /webhook/${wf.PATHS.recovery} (${res.text.slice(0, 200)})`);
+				// n8n's wait tracker looks for due executions once a minute.
+				const execution = await waitForFinishedExecution(n8n, wf.IDS.recovery, before, 150000);
+				assertEqual(execution.status, 'success', `execution status${executionError(execution)}`);
+				const tasks = await sim.tasks();
+				assertEqual(tasks.length, 2, 'tasks created in the simulator');
+				const finals = (await sim.deliveries()).filter((d) => d.kind === 'final');
+				assertEqual(finals.map((d) => d.statusCode).join(','), '200', 'the done song\'s final callback, answered');
+				const out = nodeOutput(execution, 'DiffRhythm');
+				assertEqual(out.map((item) => String(item.json.success)).join(','), 'false,false', 'success of the timed-out items');
+				assertEqual(out.map((item) => item.json.taskId).join(','), tasks.map((t) => t.task_id).join(','), 'task ids of the timed-out items');
+				assert(out.every((item) => /may have finished since: use Get Task/.test(String(item.json.error))), `error of a timed-out item: ${out[0].json.error}`);
+				const recovered = nodeOutput(execution, 'Get Task');
+				assertEqual(recovered.map((item) => item.json.status).join(','), 'completed,processing', 'statuses Get Task found');
+				await assertSong(n8n, sim, recovered[0], tasks[0].task_id);
+				assertEqual((await sim.requests()).filter((r) => r.method === 'POST').length, 2, 'POST requests (nothing paid twice)');
+				return `execution ${execution.id}: timed out with 2 failures, Get Task recovered ${recovered[0].json.task_id}`;
 			} finally {
 				await sim.behaviour({});
 			}

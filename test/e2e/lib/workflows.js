@@ -33,6 +33,7 @@ const IDS = {
 	exampleLyrics: 'e2eWfExLyrics001',
 	exampleAgent: 'e2eWfExAgent0001',
 	recipe: 'e2eWfIfSuccess01',
+	recovery: 'e2eWfMaxWaitGet1',
 };
 
 /** The example workflows the suite runs, by id. */
@@ -48,6 +49,7 @@ const PATHS = {
 	loop: 'e2e-loop-suspend',
 	batch: 'e2e-batch-suspend',
 	recipe: 'e2e-if-success',
+	recovery: 'e2e-max-wait-recovery',
 };
 
 const TRIGGER_WEBHOOK_ID = '5e2d1c0a-7f3b-4c2e-9a1d-0e2e00000001';
@@ -67,6 +69,8 @@ const STYLES = {
 	batch: 'e2e batch pop',
 	/** The recipe scenario's song that fails (the simulator is told so). */
 	recipeFails: 'e2e recipe fails',
+	/** The recovery scenario's song that never finishes. */
+	recoveryStuck: 'e2e recovery stuck',
 };
 
 const credentialRef = () => ({ piApiApi: { id: CREDENTIAL.id, name: CREDENTIAL.name } });
@@ -298,6 +302,8 @@ function workflows({ triggerUrl, examplesDir }) {
 		]),
 		// 15: the README's IF-on-success recipe behind Suspend with per-item download fields.
 		recipeWorkflow(),
+		// 16: Max Wait ends a Suspend; the README's recovery with Get Task on the IF's false branch.
+		recoveryWorkflow(),
 		// 3: Webhook -> Generate and Wait in suspend mode (resumed by PiAPI's webhook).
 		workflow(IDS.suspend, 'E2E: generate and wait (suspend)', [
 			webhookNode('d0000000-0000-4000-8000-000000000001', 'Webhook', PATHS.suspend, '5e2d1c0a-7f3b-4c2e-9a1d-0e2e00000003'),
@@ -335,27 +341,7 @@ function recipeWorkflow() {
 			}),
 			onError: 'continueRegularOutput',
 		},
-		{
-			id: 'e2000000-0000-4000-8000-000000000004',
-			name: 'Success?',
-			type: 'n8n-nodes-base.if',
-			typeVersion: 2.2,
-			parameters: {
-				conditions: {
-					options: { caseSensitive: true, leftValue: '', typeValidation: 'strict', version: 2 },
-					conditions: [
-						{
-							id: 'e2000000-0000-4000-8000-0000000000c1',
-							leftValue: '={{ $json.success }}',
-							rightValue: '',
-							operator: { type: 'boolean', operation: 'true', singleValue: true },
-						},
-					],
-					combinator: 'and',
-				},
-				options: {},
-			},
-		},
+		successIf('e2000000-0000-4000-8000-000000000004'),
 		{ id: 'e2000000-0000-4000-8000-000000000005', name: 'Song', type: 'n8n-nodes-base.noOp', typeVersion: 1, parameters: {} },
 		{ id: 'e2000000-0000-4000-8000-000000000006', name: 'Needs a Look', type: 'n8n-nodes-base.noOp', typeVersion: 1, parameters: {} },
 	];
@@ -367,6 +353,72 @@ function recipeWorkflow() {
 			Songs: { main: [to('DiffRhythm')] },
 			DiffRhythm: { main: [to('Success?')] },
 			'Success?': { main: [to('Song'), to('Needs a Look')] },
+		},
+	};
+}
+
+/** An If node that sends items with `success` true to its first output, the others to its second. */
+function successIf(id) {
+	return {
+		id,
+		name: 'Success?',
+		type: 'n8n-nodes-base.if',
+		typeVersion: 2.2,
+		parameters: {
+			conditions: {
+				options: { caseSensitive: true, leftValue: '', typeValidation: 'strict', version: 2 },
+				conditions: [
+					{
+						id: `${id.slice(0, -2)}c1`,
+						leftValue: '={{ $json.success }}',
+						rightValue: '',
+						operator: { type: 'boolean', operation: 'true', singleValue: true },
+					},
+				],
+				combinator: 'and',
+			},
+			options: {},
+		},
+	};
+}
+
+/**
+ * Webhook -> Split Out -> Generate and Wait (Suspend, Max Wait 5 s) -> If `success` is true ->
+ * Song | Get Task `{{ $json.taskId }}` with Download Audio: Max Wait's items and their recovery.
+ */
+function recoveryWorkflow() {
+	const nodes = [
+		webhookNode('e3000000-0000-4000-8000-000000000001', 'Webhook', PATHS.recovery, '5e2d1c0a-7f3b-4c2e-9a1d-0e2e00000008'),
+		splitSongs('e3000000-0000-4000-8000-000000000002'),
+		diffRhythmNode('e3000000-0000-4000-8000-000000000003', {
+			operation: 'generateAndWait',
+			taskType: 'txt2audio-base',
+			lyrics: LYRICS,
+			stylePrompt: '={{ $json.style }}',
+			downloadAudio: true,
+			binaryPropertyName: 'data',
+			options: { waitMode: 'suspend', maxWaitSeconds: 5 },
+		}),
+		successIf('e3000000-0000-4000-8000-000000000004'),
+		{ id: 'e3000000-0000-4000-8000-000000000005', name: 'Song', type: 'n8n-nodes-base.noOp', typeVersion: 1, parameters: {} },
+		{
+			...diffRhythmNode('e3000000-0000-4000-8000-000000000006', {
+				operation: 'getTask',
+				taskId: '={{ $json.taskId }}',
+				downloadAudio: true,
+				binaryPropertyName: 'data',
+			}),
+			name: 'Get Task',
+		},
+	];
+	const to = (node) => [{ node, type: 'main', index: 0 }];
+	return {
+		...workflow(IDS.recovery, 'E2E: Max Wait ends a suspend, recovery with Get Task', nodes),
+		connections: {
+			Webhook: { main: [to('Songs')] },
+			Songs: { main: [to('DiffRhythm')] },
+			DiffRhythm: { main: [to('Success?')] },
+			'Success?': { main: [to('Song'), to('Get Task')] },
 		},
 	};
 }
