@@ -68,9 +68,12 @@ type Confirmation =
 /**
  * Reads the task from PiAPI with the API key and checks it says what the call claims. Only what
  * PiAPI answers is used afterwards. "No such task" (PiAPI answers 404, or 400 for an id it cannot
- * read) is a result. Any other failure (PiAPI down, key rejected) means the call cannot be checked
- * now: it is answered 503 so PiAPI delivers it again. It is not thrown: n8n would answer 500 and
- * still start the workflow, with an empty item and its run data replaced by the error.
+ * read) is a result. A final claim (completed, failed) about a task PiAPI still reports in progress
+ * is "not yet": PiAPI's webhook may come before its read says so, so it is answered 503 for PiAPI to
+ * deliver it again, with at most one read per task every few seconds (confirm.ts). Any other
+ * failure (PiAPI down, key rejected) means the call cannot be checked now: it is answered 503 as
+ * well. It is not thrown: n8n would answer 500 and still start the workflow, with an empty item and
+ * its run data replaced by the error.
  */
 async function confirm(
 	context: IWebhookFunctions,

@@ -146,9 +146,11 @@ async function outputFor(
  * execution's resume URL. Only a call about one of this wait's own tasks counts (they are in the
  * saved input); calls about other tasks (an earlier wait of the same execution, another node's)
  * get 200 and change nothing. Non-terminal statuses keep the execution waiting. A terminal one is
- * confirmed with PiAPI (the body alone is not trusted), then the wait's other tasks are read as far
- * as needed (`readWait`): the execution resumes once, when all of them are done, with one item per
- * input item; PiAPI gets its answer before the songs are downloaded.
+ * confirmed with PiAPI (the body alone is not trusted; one PiAPI does not confirm yet gets 503 so
+ * that PiAPI delivers it again, see confirm.ts), then the wait's other tasks are read as far as
+ * needed (`readWait`): the execution resumes once, when all of them are done, with one item per
+ * input item, each with the download fields saved with it; PiAPI gets its answer before the songs
+ * are downloaded.
  */
 export async function resumeWebhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 	const arrived = ++clock;
