@@ -7,10 +7,16 @@ import {
 	maxAudioSizeOption,
 	type OutputOptions,
 } from '../../shared/parameters/descriptions';
-import { asNodeError, attachTask, taskFailedError } from '../../shared/transport/errors';
+import {
+	asNodeError,
+	attachTask,
+	inputError,
+	taskFailedError,
+} from '../../shared/transport/errors';
 import type { PiApiTask } from '../../shared/model/piapi';
 import {
 	choiceOption,
+	describeValue,
 	numberOption,
 	optionOf,
 	type NumberRule,
@@ -104,45 +110,74 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
-/**
- * Generate and Wait's options, checked before anything is paid for. They apply to the whole wait,
- * so they are read for the first item. A value no expression should give (NaN, text, 1e13)
- * stops the node here with the option's name: unchecked, a NaN deadline made the poll loop spin.
- */
-export function readWaitOptions(this: IExecuteFunctions): WaitOptions {
+/** The wait options' names as the editor shows them. */
+const LABELS: Record<keyof WaitOptions, string> = {
+	mode: 'Wait Mode',
+	maxWaitSeconds: 'Max Wait (Seconds)',
+	pollIntervalSeconds: 'Poll Interval (Seconds)',
+	concurrency: 'Concurrency',
+};
+
+/** The wait options as one item's expressions give them, each checked. */
+function readWaitOptionsOf(this: IExecuteFunctions, itemIndex: number): WaitOptions {
 	const node = this.getNode();
-	const options = this.getNodeParameter('options', 0, {});
+	const options = this.getNodeParameter('options', itemIndex, {});
 	return {
 		mode: choiceOption<WaitMode>(
 			node,
-			'Wait Mode',
+			LABELS.mode,
 			optionOf(options, 'waitMode'),
 			['poll', 'suspend'],
 			'poll',
-			0,
+			itemIndex,
 		),
 		maxWaitSeconds: numberOption(
 			node,
-			'Max Wait (Seconds)',
+			LABELS.maxWaitSeconds,
 			optionOf(options, 'maxWaitSeconds'),
 			RULES.maxWaitSeconds,
-			0,
+			itemIndex,
 		),
 		pollIntervalSeconds: numberOption(
 			node,
-			'Poll Interval (Seconds)',
+			LABELS.pollIntervalSeconds,
 			optionOf(options, 'pollIntervalSeconds'),
 			RULES.pollIntervalSeconds,
-			0,
+			itemIndex,
 		),
 		concurrency: numberOption(
 			node,
-			'Concurrency',
+			LABELS.concurrency,
 			optionOf(options, 'concurrency'),
 			RULES.concurrency,
-			0,
+			itemIndex,
 		),
 	};
+}
+
+/**
+ * Generate and Wait's options, checked for every item before anything is paid for. They apply to
+ * the whole wait, so every item must give the same values: an expression that gives another value
+ * (or a value no option may have: NaN, text, 1e13) for any item stops the node here with the
+ * option's name and the item. Unchecked, a NaN deadline once made the poll loop spin.
+ */
+export function readWaitOptions(this: IExecuteFunctions, itemIndexes: number[]): WaitOptions {
+	const [first = 0, ...others] = itemIndexes;
+	const options = readWaitOptionsOf.call(this, first);
+	for (const itemIndex of others) {
+		const own = readWaitOptionsOf.call(this, itemIndex);
+		for (const key of Object.keys(LABELS) as Array<keyof WaitOptions>) {
+			if (own[key] === options[key]) continue;
+			throw inputError(
+				this.getNode(),
+				LABELS[key],
+				`is ${describeValue(own[key])} for item ${itemIndex} but ${describeValue(options[key])} for item ${first}; ` +
+					'it applies to the whole wait, so it must be the same for every item',
+				itemIndex,
+			);
+		}
+	}
+	return options;
 }
 
 /**
@@ -186,7 +221,7 @@ export async function execute(
 	itemIndexes: number[],
 	failFast: boolean,
 ): Promise<Array<Step<INodeExecutionData>>> {
-	const waitOptions = readWaitOptions.call(this);
+	const waitOptions = readWaitOptions.call(this, itemIndexes);
 	refuseSuspendAsTool(this, waitOptions.mode);
 	const strategy = strategyFor(waitOptions.mode);
 	const callback = await strategy.callback?.call(this, itemIndexes, waitOptions);
