@@ -158,6 +158,7 @@ export function toolAnswer(
 			: `call the Get Task tool (DiffRhythm Get Task) with task_id "${taskId}"`;
 	const phase = statusPhase(status);
 	const answer: IDataObject = {
+		success: phase !== 'failed',
 		taskId,
 		status,
 		audioUrl,
@@ -210,7 +211,7 @@ export function toolErrorItem(error: NodeError, itemIndex: number): INodeExecuti
 		description && !error.message.includes(description)
 			? `${error.message.replace(/\.?$/, '.')} ${description}`
 			: error.message;
-	return { json: { error: message }, pairedItem: { item: itemIndex } };
+	return { json: { success: false, error: message }, pairedItem: { item: itemIndex } };
 }
 
 /**

@@ -1,6 +1,18 @@
-import type { INodeProperties, TriggerPanelDefinition } from 'n8n-workflow';
+import type { INode, INodeProperties, TriggerPanelDefinition } from 'n8n-workflow';
 
-import { downloadOn, maxAudioSizeOption } from '../shared/parameters/descriptions';
+import {
+	downloadOn,
+	maxAudioSizeOption,
+	readOutputOptions,
+	type OutputOptions,
+	type ParameterReader,
+} from '../shared/parameters/descriptions';
+import {
+	choiceOption,
+	choicesOption,
+	optionOf,
+	securityToggle,
+} from '../shared/parameters/options';
 
 /** What a PiAPI webhook announces, as the trigger names it: the task's status, phase-normalised. */
 export type TriggerEvent = 'completed' | 'failed' | 'processing';
@@ -25,6 +37,54 @@ export const DEFAULT_OPTIONS: TriggerOptions = {
 	confirmWithPiApi: true,
 	onUnconfirmed: 'ignore',
 };
+
+/** Every field of the trigger, checked: what one call is handled with. */
+export interface TriggerSettings extends TriggerOptions {
+	events: TriggerEvent[];
+	output: OutputOptions;
+}
+
+/**
+ * Reads every field of the trigger through the checkers the DiffRhythm node uses, before the call
+ * is looked at. Throws (naming the field) on a value no expression should give: the caller refuses
+ * the call, so that nothing runs with a guard or a filter that an expression switched off.
+ */
+export function readTriggerSettings(node: INode, read: ParameterReader): TriggerSettings {
+	const options = read('options', {});
+	return {
+		verifySecret: securityToggle(node, 'Verify Secret', optionOf(options, 'verifySecret')),
+		confirmWithPiApi: securityToggle(
+			node,
+			'Confirm With PiAPI',
+			optionOf(options, 'confirmWithPiApi'),
+		),
+		model: choiceOption<ModelFilter>(
+			node,
+			'Model',
+			optionOf(options, 'model'),
+			['diffrhythm', 'any'],
+			DEFAULT_OPTIONS.model,
+			0,
+		),
+		onUnconfirmed: choiceOption<OnUnconfirmed>(
+			node,
+			'On Unconfirmed Call',
+			optionOf(options, 'onUnconfirmed'),
+			['ignore', 'errorItem'],
+			DEFAULT_OPTIONS.onUnconfirmed,
+			0,
+		),
+		events: choicesOption<TriggerEvent>(
+			node,
+			'Events',
+			read('events', DEFAULT_EVENTS),
+			['completed', 'failed', 'processing'],
+			0,
+			DEFAULT_EVENTS,
+		),
+		output: readOutputOptions(node, read, 0, true),
+	};
+}
 
 // One notice, in the parameters: n8n also shows a trigger panel's `activationHint`, which made the
 // same text appear twice. n8n opens Webhook URLs on the Test URL for every community trigger (only
@@ -95,7 +155,7 @@ export const properties: INodeProperties[] = [
 				type: 'boolean',
 				default: true,
 				description:
-					'Whether to read the task from PiAPI with the API key before starting the workflow, and use that instead of the call’s body. A forged or replayed call can then neither inject an audio URL nor claim a status PiAPI does not report.',
+					'Whether to read the task from PiAPI with the API key before starting the workflow, and use that instead of the call’s body. A forged or replayed call can then neither inject an audio URL nor claim a status PiAPI does not report. An expression here must give a real true or false; anything else refuses every call (500).',
 			},
 			maxAudioSizeOption,
 			{
@@ -145,7 +205,7 @@ export const properties: INodeProperties[] = [
 				type: 'boolean',
 				default: true,
 				description:
-					'Whether to reject calls (401) whose x-webhook-secret header is not the webhook secret of the PiAPI API credential. Without a secret in the credential nothing can be checked, and a warning is logged.',
+					'Whether to reject calls (401) whose x-webhook-secret header is not the webhook secret of the PiAPI API credential. Without a secret in the credential nothing can be checked, and a warning is logged. An expression here must give a real true or false; anything else refuses every call (500).',
 			},
 		],
 	},

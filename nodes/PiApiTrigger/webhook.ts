@@ -8,7 +8,7 @@ import type {
 import { NodeApiError } from 'n8n-workflow';
 
 import { fetchTask } from '../shared/transport/api';
-import { CREDENTIAL_TYPE, DIFFRHYTHM_MODEL } from '../shared/utils/constants';
+import { CREDENTIAL_TYPE, DIFFRHYTHM_MODEL, WEBHOOK_CONFIRM } from '../shared/utils/constants';
 import { attachTask } from '../shared/transport/errors';
 import type { PiApiTask } from '../shared/model/piapi';
 import { processMemory, RecentKeys } from '../shared/utils/memory';
@@ -18,16 +18,14 @@ import { secretsMatch } from '../shared/utils/secret';
 import {
 	acknowledgeCall,
 	cannotConfirm,
+	notConfirmedYet,
 	received,
 	refuseCall as refuse,
+	refuseMisconfigured,
 } from '../shared/webhook/answers';
+import { checkFinalClaim } from '../shared/webhook/confirm';
 import { eventOf, readDelivery, type Delivery } from './delivery';
-import {
-	DEFAULT_EVENTS,
-	DEFAULT_OPTIONS,
-	type TriggerEvent,
-	type TriggerOptions,
-} from './description';
+import { readTriggerSettings, type TriggerOptions, type TriggerSettings } from './description';
 
 /**
  * Task events this process has started a workflow for lately, per trigger node. PiAPI repeats
@@ -64,23 +62,61 @@ function secretAccepted(
 type Confirmation =
 	| { task: PiApiTask }
 	| { confirmedStatus: string | null; reason: string }
-	| { unreachable: NodeApiError };
+	| { unreachable: NodeApiError }
+	| { notYet: { reason: string; retryAfterSeconds: number } };
 
 /**
  * Reads the task from PiAPI with the API key and checks it says what the call claims. Only what
  * PiAPI answers is used afterwards. "No such task" (PiAPI answers 404, or 400 for an id it cannot
- * read) is a result. Any other failure (PiAPI down, key rejected) means the call cannot be checked
- * now: it is answered 503 so PiAPI delivers it again. It is not thrown: n8n would answer 500 and
- * still start the workflow, with an empty item and its run data replaced by the error.
+ * read) is a result. A final claim (completed, failed) about a task PiAPI still reports in progress
+ * is "not yet": PiAPI's webhook may come before its read says so, so it is answered 503 for PiAPI to
+ * deliver it again, with at most one read per task every few seconds (confirm.ts). Any other
+ * failure (PiAPI down, key rejected) means the call cannot be checked now: it is answered 503 as
+ * well. It is not thrown: n8n would answer 500 and still start the workflow, with an empty item and
+ * its run data replaced by the error.
  */
 async function confirm(
 	context: IWebhookFunctions,
 	delivery: Delivery,
 	options: TriggerOptions,
+	key: string,
 ): Promise<Confirmation> {
 	let task: PiApiTask;
+	const read = async () => await fetchTask.call(context, delivery.task.task_id);
 	try {
-		task = await fetchTask.call(context, delivery.task.task_id);
+		if (delivery.event === 'processing') {
+			task = await read();
+		} else {
+			// A final claim PiAPI does not confirm yet is delivered again (503), bounded per task.
+			const check = await checkFinalClaim(
+				key,
+				read,
+				(found) => eventOf(found.status) !== 'processing',
+			);
+			if ('retryAfterSeconds' in check) {
+				return {
+					notYet: {
+						reason: 'PiAPI reported it unfinished a moment ago (not read again so soon)',
+						retryAfterSeconds: check.retryAfterSeconds,
+					},
+				};
+			}
+			if ('givenUp' in check) {
+				return {
+					confirmedStatus: null,
+					reason: `PiAPI has not reported the task as finished in ${check.givenUp.seconds} s of deliveries`,
+				};
+			}
+			task = check.task;
+			if (eventOf(task.status) === 'processing') {
+				return {
+					notYet: {
+						reason: `PiAPI reports it as "${String(task.status)}"`,
+						retryAfterSeconds: Math.ceil(WEBHOOK_CONFIRM.minGapMs / 1000),
+					},
+				};
+			}
+		}
 	} catch (error) {
 		// The transport throws only NodeApiErrors; anything else is wrapped so it reads the same.
 		const apiError =
@@ -111,6 +147,7 @@ function unconfirmedItem(
 ): INodeExecutionData {
 	return {
 		json: {
+			success: false,
 			error: `PiAPI does not confirm this call: ${confirmation.reason}`,
 			taskId: delivery.task.task_id,
 			claimedStatus: delivery.task.status,
@@ -126,13 +163,22 @@ function unconfirmedItem(
  * task-to-item path (secret removed, audio downloaded) that starts the workflow.
  */
 export async function handleWebhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-	const options: TriggerOptions = {
-		...DEFAULT_OPTIONS,
-		...(this.getNodeParameter('options', {}) as Partial<TriggerOptions>),
-	};
+	// Every field first, through the same checkers as the DiffRhythm node: a value no field may
+	// have (a security toggle that is not a boolean, Events that are not a list) refuses the call.
+	let settings: TriggerSettings;
+	try {
+		settings = readTriggerSettings(this.getNode(), (name, fallback) =>
+			this.getNodeParameter(name, fallback),
+		);
+	} catch (error) {
+		this.logger.error(
+			`PiAPI Trigger: refused a call (500) because a field of the node cannot be read: ${(error as Error).message}`,
+		);
+		return refuseMisconfigured(this);
+	}
 	// Read once, for the secret check and for the redaction.
 	const credentials = await this.getCredentials(CREDENTIAL_TYPE);
-	if (!secretAccepted(this, credentials, options)) {
+	if (!secretAccepted(this, credentials, settings)) {
 		return refuse(this, 401, 'Invalid or missing x-webhook-secret header');
 	}
 	const read = readDelivery(this);
@@ -141,9 +187,8 @@ export async function handleWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 	const redact = credentialRedactor(credentials);
 	const delivery: Delivery = { ...read, task: redactDeep(read.task, redact) };
 
-	const events = this.getNodeParameter('events', DEFAULT_EVENTS) as TriggerEvent[];
-	if (!events.includes(delivery.event)) return received();
-	if (options.model === 'diffrhythm' && !isDiffRhythm(delivery.task.model)) return received();
+	if (!settings.events.includes(delivery.event)) return received();
+	if (settings.model === 'diffrhythm' && !isDiffRhythm(delivery.task.model)) return received();
 
 	// Claimed before any await, so two copies arriving at the same moment cannot both pass.
 	const key = `${String(this.getWorkflow().id)}:${this.getNode().id ?? this.getNode().name}:${delivery.task.task_id}:${delivery.event}`;
@@ -155,8 +200,15 @@ export async function handleWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 	}
 
 	let task = delivery.task;
-	if (options.confirmWithPiApi) {
-		const confirmation = await confirm(this, delivery, options);
+	if (settings.confirmWithPiApi) {
+		const confirmation = await confirm(this, delivery, settings, key);
+		if ('notYet' in confirmation) {
+			delivered.release(key);
+			this.logger.info(
+				`PiAPI Trigger: a call says task ${delivery.task.task_id} is ${String(delivery.task.status)}, but ${confirmation.notYet.reason}; answered 503 so that PiAPI delivers it again`,
+			);
+			return notConfirmedYet(this, delivery.task.task_id, confirmation.notYet.retryAfterSeconds);
+		}
 		if ('unreachable' in confirmation) {
 			// Not handled: PiAPI's next delivery must get its chance.
 			delivered.release(key);
@@ -171,7 +223,7 @@ export async function handleWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 			this.logger.warn(
 				`PiAPI Trigger: PiAPI does not confirm a call about task ${delivery.task.task_id} claiming "${String(delivery.task.status)}": ${confirmation.reason}`,
 			);
-			if (options.onUnconfirmed !== 'errorItem') return received();
+			if (settings.onUnconfirmed !== 'errorItem') return received();
 			acknowledgeCall(this);
 			return { workflowData: [[unconfirmedItem(delivery, confirmation)]], noWebhookResponse: true };
 		}
@@ -181,7 +233,7 @@ export async function handleWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 	const event = eventOf(task.status);
 	// The call is accepted: answer before the download, which can take longer than PiAPI waits.
 	acknowledgeCall(this);
-	const item = await webhookTaskItem.call(this, task);
+	const item = await webhookTaskItem.call(this, task, 0, settings.output);
 	// A trigger's items have no input to pair with.
 	delete item.pairedItem;
 	item.json = {

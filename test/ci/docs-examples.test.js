@@ -208,7 +208,7 @@ describe('output examples in the documentation', () => {
 		const { piapiStatus, ...without } = example.value;
 		expect(piapiStatus).toBe('completed');
 		expect(differences(without, outputs['generate-and-wait'])).toEqual([
-			expect.stringContaining('the node gives [task_id,model,task_type,status,'),
+			expect.stringContaining('the node gives [success,task_id,model,task_type,status,'),
 		]);
 	});
 });

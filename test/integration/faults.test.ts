@@ -90,6 +90,7 @@ describe('creating a task: never paid twice', () => {
 		expect(result.output('DiffRhythm')).toEqual([
 			{
 				json: {
+					success: false,
 					error: 'PiAPI refused the request (HTTP 400)',
 					description: 'POST /api/v1/task. PiAPI said: "invalid input".',
 					statusCode: 400,

@@ -44,6 +44,8 @@ describe('Generate', () => {
 			input: { lyrics: LYRICS, style_prompt: 'pop, bright', style_audio: '' },
 		});
 		expect(output[0].json.task_id).toBe([...sim.tasks.keys()][0]);
+		expect(output[0].json).toMatchObject({ success: true, status: 'pending' });
+		expect(output[0].json).not.toHaveProperty('error');
 		expect(sim.count('GET', '/api/v1/task')).toBe(0);
 	});
 
@@ -118,6 +120,7 @@ describe('bad input costs nothing', () => {
 		expect(output[0].json.task_id).toBeDefined();
 		expect(output[1]).toEqual({
 			json: {
+				success: false,
 				error: expect.stringContaining('give at least one of them'),
 				description: 'Nothing was sent to PiAPI and nothing was charged.',
 			},

@@ -100,6 +100,7 @@ describe('Generate and Wait (poll)', () => {
 		expect(sim.tasks.has(failedId)).toBe(true);
 		expect(output[1]).toEqual({
 			json: {
+				success: false,
 				error: `DiffRhythm task ${failedId} failed: simulated generation failure`,
 				description: expect.stringContaining(`Task id: ${failedId}`),
 				taskId: failedId,

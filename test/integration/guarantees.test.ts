@@ -114,6 +114,28 @@ describe('checked before paying: every option, with its name, its value and the 
 		expect(sim.requests).toHaveLength(0);
 	});
 
+	it('checks the wait options of every item, and that they agree, before the first create call', async () => {
+		const nan = await runNode(
+			sim,
+			{ ...GENERATE_AND_WAIT, options: { maxWaitSeconds: '={{ $json.minutes * 60 }}' } },
+			{ items: [{ json: { minutes: 2 } }, { json: { minutes: 2 } }, { json: {} }] },
+		);
+		expect(nan.error?.message).toBe(
+			'Max Wait (Seconds): is NaN (not a number); it must be a number from 1 to 7200',
+		);
+		expect((nan.error as { context?: IDataObject })?.context?.itemIndex).toBe(2);
+		const mixed = await runNode(
+			sim,
+			{ ...GENERATE_AND_WAIT, options: { waitMode: '={{ $json.mode }}' } },
+			{ items: [{ json: { mode: 'poll' } }, { json: { mode: 'suspend' } }] },
+		);
+		expect(mixed.error?.message).toBe(
+			'Wait Mode: is the text "suspend" for item 1 but the text "poll" for item 0; it applies to the whole wait, so it must be the same for every item',
+		);
+		expect((mixed.error as { context?: IDataObject })?.context?.itemIndex).toBe(1);
+		expect(sim.requests).toHaveLength(0);
+	});
+
 	it('checks the download fields of every item before the first create call', async () => {
 		const second = await runNode(
 			sim,
@@ -474,8 +496,14 @@ describe('one redaction for everything PiAPI says', () => {
 			error: { code: 500, message: `upstream rejected key ${API_KEY} (secret ${WEBHOOK_SECRET})` },
 		});
 		const result = await runNode(sim, { operation: 'getTask', taskId: task.task_id });
-		const json = result.output('DiffRhythm')![0].json as { error?: { message?: string } };
-		expect(json.error?.message).toBe('upstream rejected key *** (secret ***)');
+		const json = result.output('DiffRhythm')![0].json as {
+			error?: string;
+			piapiError?: { message?: string };
+		};
+		expect(json.piapiError?.message).toBe('upstream rejected key *** (secret ***)');
+		expect(json.error).toBe(
+			`DiffRhythm task ${task.task_id} failed: upstream rejected key *** (secret ***)`,
+		);
 		expectNoSecrets(result);
 		expect(
 			logs

@@ -1,5 +1,6 @@
 import { createHmac } from 'crypto';
 import type { INodeExecutionData } from 'n8n-workflow';
+import { sleep } from 'n8n-workflow';
 
 import {
 	diffRhythmWorkflow,
@@ -148,7 +149,18 @@ describe('Generate and Wait, Wait Mode "Suspend Until PiAPI Calls Back"', () => 
 			{ timestamp: 3, data: { ...task, status: 'completed' } },
 			secret,
 		);
-		expect(premature.status).toBe(200);
+		// Answered 503, so that PiAPI delivers it again; a repeat right after costs no GET.
+		expect(premature.status).toBe(503);
+		expect(premature.headers.get('retry-after')).toBe('3');
+		expect(sim.count('GET', '/api/v1/task/')).toBe(1);
+		for (let i = 0; i < 10; i++) {
+			const repeat = await callBack(
+				endpoint!,
+				{ timestamp: 3, data: { ...task, status: 'completed' } },
+				secret,
+			);
+			expect(repeat.status).toBe(503);
+		}
 		expect(sim.count('GET', '/api/v1/task/')).toBe(1);
 
 		const notJson = await callBack(endpoint!, { hello: 'world' }, secret);
@@ -243,6 +255,11 @@ describe('Generate and Wait, Wait Mode "Suspend Until PiAPI Calls Back"', () => 
 		expect(item.json.song).toBe('first');
 		// The last status known when the execution was parked: the one the create request returned.
 		expect(item.json.diffRhythmPending).toMatchObject({ taskId, status: 'pending' });
+		// A failure by the one success signal, with the task id where every error item has it.
+		expect(item.json).toMatchObject({ success: false, taskId });
+		expect(String(item.json.error)).toContain(
+			`DiffRhythm task ${taskId} was pending when the execution was suspended`,
+		);
 		expect(String((item.json.diffRhythmPending as { message: string }).message)).toContain(
 			'Get Task',
 		);
@@ -459,6 +476,134 @@ describe('Generate and Wait, Wait Mode "Suspend Until PiAPI Calls Back"', () => 
 			'not reachable from the internet',
 		);
 		expect(warned.map((line) => line.message).join('\n')).not.toContain('signature=');
+	});
+});
+
+describe('each item keeps its own download fields across a suspension', () => {
+	/** Per-item expressions for Download Audio, Put Output File in Field and Max Audio Size. */
+	const PER_ITEM = {
+		...GENERATE_AND_WAIT,
+		downloadAudio: '={{ $json.download }}',
+		binaryPropertyName: '={{ $json.field }}',
+		options: { maxAudioSizeMb: '={{ $json.maxMb }}' },
+	};
+	const withSuspend = { ...PER_ITEM, options: { ...PER_ITEM.options, ...SUSPEND.options } };
+
+	/** What an item says about its song, field by field. */
+	const view = (item: INodeExecutionData) => ({
+		success: item.json.success,
+		status: item.json.status,
+		error: item.json.error === undefined ? undefined : 'error',
+		binaryFields: Object.keys(item.binary ?? {}),
+		mimeTypes: Object.values(item.binary ?? {}).map((binary) => binary.mimeType),
+		pairedItem: item.pairedItem,
+	});
+
+	it.each([
+		[
+			'fields first, second, third (third: download off)',
+			[
+				{ download: true, field: 'first', maxMb: 200 },
+				{ download: true, field: 'second', maxMb: 200 },
+				{ download: false, field: 'third', maxMb: 200 },
+			],
+			[['first'], ['second'], []],
+		],
+		[
+			"item 0's download off, the others on",
+			[
+				{ download: false, field: 'a', maxMb: 200 },
+				{ download: true, field: 'b', maxMb: 200 },
+				{ download: true, field: 'c', maxMb: 200 },
+			],
+			[[], ['b'], ['c']],
+		],
+		[
+			"item 1's Max Audio Size (1 MB) too small for its 10 s song (1.7 MB)",
+			[
+				{ download: true, field: 'a', maxMb: 200 },
+				{ download: true, field: 'b', maxMb: 1 },
+			],
+			[['a'], []],
+		],
+	])('%s: Suspend gives what Poll gives', async (_name, settings, fields) => {
+		// Every second task (item 1 of each run) is a 10 s song.
+		sim.setBehaviour((_input, index) => (index % 2 === 1 ? { audioSeconds: 10 } : {}));
+		const input = settings.map((json) => ({ json }));
+		const polled = (await runNode(sim, PER_ITEM, { items: input, continueOnFail: true })).output(
+			'DiffRhythm',
+		)!;
+		const waiting = await suspend(withSuspend, input, { onError: 'continueRegularOutput' });
+		expect(waiting.status).toBe('waiting');
+		const resumed = (await server.finished(waiting.executionId)).output('DiffRhythm')!;
+		expect(resumed.map((item) => Object.keys(item.binary ?? {}))).toEqual(fields);
+		expect(resumed.map(view)).toEqual(polled.map(view));
+	});
+});
+
+describe('Max Wait runs out with some songs done', () => {
+	it('passes every item on as a failure with its own task id, saying the song may have finished (n8n runs no node code then)', async () => {
+		sim.setBehaviour((_input, index) => (index === 1 ? { outcome: 'stuck' } : { renderMs: 100 }));
+		const waiting = await suspend(SUSPEND, items(3));
+		const ids = [...sim.tasks.keys()];
+		// The two quick songs' final callbacks are answered and confirmed; the wait goes on.
+		await until(
+			() => sim.deliveries.filter((d) => d.kind === 'final' && d.statusCode === 200).length === 2,
+		);
+		const timedOut = await server.timeout(waiting.executionId);
+		const output = timedOut.output('DiffRhythm')!;
+		expect(output.map((item) => item.json.taskId)).toEqual(ids);
+		expect(output.map((item) => item.json.success)).toEqual([false, false, false]);
+		for (const [index, item] of output.entries()) {
+			expect(String(item.json.error)).toContain(
+				`DiffRhythm task ${ids[index]} was pending when the execution was suspended and may have finished since: use Get Task`,
+			);
+		}
+		// Get Task on each item's taskId recovers the finished songs: the README's recovery.
+		const recovered = await runNode(
+			sim,
+			{ operation: 'getTask', taskId: '={{ $json.taskId }}', downloadAudio: true },
+			{ items: output.map((item) => ({ json: item.json })) },
+		);
+		expect(
+			recovered.output('DiffRhythm')!.map((item) => [item.json.status, item.json.success]),
+		).toEqual([
+			['completed', true],
+			['processing', true],
+			['completed', true],
+		]);
+		expect(recovered.output('DiffRhythm')![0].binary?.data.mimeType).toBe('audio/wav');
+	});
+});
+
+describe('a final callback that arrives before PiAPI’s own read says completed', () => {
+	it('is answered 503, and the later repeat resumes the execution', async () => {
+		sim.setBehaviour(() => ({ webhookIntermediate: false, renderMs: 600 }));
+		const waiting = await suspend();
+		const taskId = [...sim.tasks.keys()][0];
+		const lagging = { ...sim.getTask(taskId)!, status: 'processing', output: null };
+		sim.addFault({
+			method: 'GET',
+			path: `/api/v1/task/${taskId}`,
+			kind: 'status',
+			status: 200,
+			body: { code: 200, message: 'success', data: lagging },
+		});
+		await until(
+			() => sim.deliveries.filter((d) => d.taskId === taskId && d.kind === 'final').length >= 4,
+		);
+		expect(
+			sim.deliveries
+				.filter((d) => d.taskId === taskId && d.kind === 'final')
+				.map((d) => d.statusCode),
+		).toEqual([503, 503, 503, 503]);
+		expect(sim.count('GET', '/api/v1/task/')).toBe(1);
+		expect(server.executions.get(waiting.executionId)!.status).toBe('waiting');
+		await sleep(3_100);
+		expect((await sim.deliver(taskId)).statusCode).toBe(200);
+		const done = await server.finished(waiting.executionId);
+		expect(done.output('DiffRhythm')![0].json).toMatchObject({ task_id: taskId, success: true });
+		expect(server.requests.filter((r) => r.resumed)).toHaveLength(1);
 	});
 });
 

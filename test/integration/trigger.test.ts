@@ -11,6 +11,7 @@ import http from 'node:http';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { IDataObject } from 'n8n-workflow';
+import { sleep } from 'n8n-workflow';
 
 import { DiffRhythm } from '../../nodes/DiffRhythm/DiffRhythm.node';
 import { PiApiTrigger } from '../../nodes/PiApiTrigger/PiApiTrigger.node';
@@ -189,10 +190,12 @@ describe('Generate → PiAPI → Trigger', () => {
 	it('emits a failed task with PiAPI’s error and downloads nothing', async () => {
 		const { taskId, item } = await (await listen()).song({ outcome: 'failed' });
 		expect(item.json).toMatchObject({
+			success: false,
 			event: 'failed',
 			status: 'failed',
 			dedupeKey: `${taskId}:failed`,
-			error: { message: 'simulated generation failure' },
+			error: `DiffRhythm task ${taskId} failed: simulated generation failure`,
+			piapiError: { message: 'simulated generation failure' },
 		});
 		expect(item.binary).toBeUndefined();
 		expect(sim.count('GET', '/files/')).toBe(0);
@@ -265,29 +268,41 @@ describe('hostile calls: the HTTP answer, and no execution', () => {
 		expect(confirmGets(taskId)).toBe(gets);
 	});
 
-	it('a forged "completed" for a task PiAPI reports as processing: 200, confirmed by a GET, nothing started', async () => {
+	it('a forged "completed" for a task PiAPI reports as processing: 503 so PiAPI would deliver again, one GET for many calls, nothing started', async () => {
 		const trigger = await listen();
 		const taskId = await processingTask(trigger);
 		const answer = await sim.deliver(taskId, { status: 'completed' });
-		expect(answer).toEqual({ statusCode: 200, body: JSON.stringify({ received: true }) });
+		expect(answer.statusCode).toBe(503);
+		expect(JSON.parse(answer.body)).toEqual({
+			message: `PiAPI does not report task ${taskId} as finished yet; please deliver this call again`,
+		});
+		// More of the same right after: answered alike, without asking PiAPI again.
+		for (let i = 0; i < 20; i++) {
+			expect((await sim.deliver(taskId, { status: 'completed' })).statusCode).toBe(503);
+		}
 		await settle();
 		expect(trigger.executions()).toHaveLength(0);
 		expect(confirmGets(taskId)).toBe(1);
 		expect(sim.count('GET', '/files/')).toBe(0);
 	});
 
-	it('the same, with On Unconfirmed set to error item: one item with both statuses and no task data', async () => {
-		const trigger = await listen({ options: { onUnconfirmed: 'errorItem' } });
-		const taskId = await processingTask(trigger);
+	it('a forged "Completed" for a task PiAPI reports as failed, with On Unconfirmed set to error item: one item with both statuses and no task data', async () => {
+		const trigger = await listen({
+			events: ['completed'],
+			options: { onUnconfirmed: 'errorItem' },
+		});
+		const taskId = await generate(trigger.url, { ...QUICK, outcome: 'failed' });
+		await finalDelivered(taskId);
 		expect((await sim.deliver(taskId, { status: 'Completed' })).statusCode).toBe(200);
 		const [run] = await trigger.runs(1);
 		const items = run.output('PiAPI Trigger')!;
 		expect(items).toHaveLength(1);
 		expect(items[0].json).toEqual({
-			error: 'PiAPI does not confirm this call: PiAPI reports the task as "processing"',
+			success: false,
+			error: 'PiAPI does not confirm this call: PiAPI reports the task as "failed"',
 			taskId,
 			claimedStatus: 'Completed',
-			confirmedStatus: 'processing',
+			confirmedStatus: 'failed',
 			timestamp: expect.any(Number),
 		});
 		expect(items[0].binary).toBeUndefined();
@@ -472,7 +487,12 @@ describe('failures after the call was accepted', () => {
 		const taskId = await generate(trigger.url, QUICK);
 		const [run] = await trigger.runs(1);
 		const [item] = run.output('PiAPI Trigger')!;
-		expect(item.json).toMatchObject({ taskId, status: 'completed', event: 'completed' });
+		expect(item.json).toMatchObject({
+			success: false,
+			taskId,
+			status: 'completed',
+			event: 'completed',
+		});
 		expect(String(item.json.error)).toContain(`Could not download the audio of task ${taskId}`);
 		expect(item.json.dedupeKey).toBe(`${taskId}:completed`);
 		expect(item.binary).toBeUndefined();
@@ -606,4 +626,88 @@ describe('the example pair', () => {
 		expect(item.json).toMatchObject({ task_id: taskId, dedupeKey: `${taskId}:completed` });
 		expect(item.binary?.data.fileName).toBe(`diffrhythm-${taskId}.wav`);
 	});
+});
+
+describe('a genuine final call that arrives before PiAPI’s own read says completed', () => {
+	it('is answered 503, and the later repeat starts exactly one execution', async () => {
+		const trigger = await listen();
+		const taskId = await generate(trigger.url, { webhookIntermediate: false, renderMs: 600 });
+		// PiAPI's first read still says processing when its final call arrives.
+		const lagging = { ...sim.getTask(taskId)!, status: 'processing', output: null };
+		sim.addFault({
+			method: 'GET',
+			path: `${TASK_PATH}${taskId}`,
+			kind: 'status',
+			status: 200,
+			body: { code: 200, message: 'success', data: lagging },
+		});
+		// PiAPI's call and its retries: all answered 503 (one GET), so PiAPI would deliver again.
+		await until(
+			() => sim.deliveries.filter((d) => d.taskId === taskId && d.kind === 'final').length >= 4,
+		);
+		const finals = sim.deliveries.filter((d) => d.taskId === taskId && d.kind === 'final');
+		expect(finals.map((d) => d.statusCode)).toEqual([503, 503, 503, 503]);
+		expect(confirmGets(taskId)).toBe(1);
+		expect(trigger.executions()).toHaveLength(0);
+		// PiAPI delivers again a few seconds later; its read now says completed.
+		await sleep(3_100);
+		expect((await sim.deliver(taskId)).statusCode).toBe(200);
+		const [run] = await trigger.runs(1);
+		expect(run.output('PiAPI Trigger')![0].json).toMatchObject({ task_id: taskId, success: true });
+		expect(run.output('PiAPI Trigger')![0].binary?.data.mimeType).toBe('audio/wav');
+		expect(confirmGets(taskId)).toBe(2);
+		// Once more: a duplicate, acknowledged and dropped.
+		expect((await sim.deliver(taskId)).statusCode).toBe(200);
+		await settle();
+		expect(trigger.executions()).toHaveLength(1);
+	});
+});
+
+describe('trigger options set by an expression to a value no field may have', () => {
+	it.each([
+		[
+			'Verify Secret = {{ null }} and Confirm With PiAPI = {{ null }}',
+			{ options: { verifySecret: '={{ null }}', confirmWithPiApi: '={{ null }}' } },
+			'Verify Secret: is empty',
+		],
+		[
+			'Verify Secret = {{ "" }}',
+			{ options: { verifySecret: '={{ "" }}' } },
+			'Verify Secret: is an empty text',
+		],
+		[
+			'Verify Secret = {{ "false" }}',
+			{ options: { verifySecret: '={{ "false" }}' } },
+			'Verify Secret: is the text "false"',
+		],
+		['Events = {{ 5 }}', { events: '={{ 5 }}' }, 'Events: is 5'],
+		['Model = {{ null }}', { options: { model: '={{ null }}' } }, 'Model: is empty'],
+	])(
+		'%s: a forged call without the secret about a made-up task gets 500, costs no GET and starts nothing',
+		async (_name, parameters, logged) => {
+			const firstLog = logs.length;
+			const trigger = await listen(parameters as IDataObject);
+			const forgedId = randomUUID();
+			const answer = await post(
+				trigger.url,
+				JSON.stringify({
+					timestamp: 1,
+					data: {
+						task_id: forgedId,
+						model: 'Qubico/diffrhythm',
+						status: 'completed',
+						output: { audio_url: `${sim.url}/files/${forgedId}.wav` },
+					},
+				}),
+				{ 'content-type': 'application/json' },
+			);
+			expect(answer.status).toBe(500);
+			await settle();
+			expect(trigger.executions()).toHaveLength(0);
+			expect(sim.count('GET', TASK_PATH)).toBe(0);
+			expect(sim.count('GET', '/files/')).toBe(0);
+			const errors = logs.slice(firstLog).filter((line) => line.level === 'error');
+			expect(errors.map((line) => line.message).join('\n')).toContain(logged);
+		},
+	);
 });

@@ -67,6 +67,7 @@ describe('process memories', () => {
 			'resume.resumed',
 			'tool.songRequests',
 			'trigger.delivered',
+			'webhook.unconfirmed',
 		]);
 		const task = {
 			task_id: 't',

@@ -381,7 +381,7 @@ describe('the poll loop keeps the bounds (fake clock)', () => {
 			concurrency: 5,
 		};
 		let done = false;
-		const result = pollStrategy.wait.call(context, created, options).then((r) => {
+		const result = pollStrategy.wait.call(context, created, options, new Map()).then((r) => {
 			done = true;
 			return r;
 		});

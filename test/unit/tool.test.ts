@@ -66,6 +66,7 @@ describe('toolAnswer', () => {
 		expect(answer.binary).toBeUndefined();
 		expect(answer.pairedItem).toEqual({ item: 0 });
 		expect(answer.json).toEqual({
+			success: true,
 			taskId: TASK_ID,
 			status: 'completed',
 			audioUrl: url,
@@ -159,7 +160,7 @@ describe('toolErrorItem', () => {
 			description: 'Nothing was sent to PiAPI.',
 		});
 		expect(toolErrorItem(error, 2)).toEqual({
-			json: { error: 'Lyrics: too long. Nothing was sent to PiAPI.' },
+			json: { success: false, error: 'Lyrics: too long. Nothing was sent to PiAPI.' },
 			pairedItem: { item: 2 },
 		});
 	});

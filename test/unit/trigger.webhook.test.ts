@@ -53,6 +53,8 @@ interface Outcome {
 	/** The HTTP status the node set itself, if it answered itself. */
 	status?: number;
 	answer?: unknown;
+	headers: IDataObject;
+	errors: string[];
 	/** Paths PiAPI was asked for. */
 	gets: string[];
 	warnings: string[];
@@ -68,8 +70,13 @@ async function call(input: Call): Promise<Outcome> {
 	};
 	const gets: string[] = [];
 	const warnings: string[] = [];
-	const response: { status?: number; answer?: unknown } = {};
+	const errors: string[] = [];
+	const response: { status?: number; answer?: unknown; headers: IDataObject } = { headers: {} };
 	const responseObject = {
+		setHeader(name: string, value: string) {
+			response.headers[name.toLowerCase()] = value;
+			return responseObject;
+		},
 		status(code: number) {
 			response.status = code;
 			return responseObject;
@@ -99,7 +106,7 @@ async function call(input: Call): Promise<Outcome> {
 			warn: (message: string) => warnings.push(message),
 			info: () => {},
 			debug: () => {},
-			error: () => {},
+			error: (message: string) => errors.push(message),
 		},
 		helpers: {
 			async httpRequestWithAuthentication(_type: string, options: { url: string }) {
@@ -123,7 +130,7 @@ async function call(input: Call): Promise<Outcome> {
 		},
 	} as unknown as IWebhookFunctions;
 	const result = await new PiApiTrigger().webhook.call(context);
-	return { result, ...response, gets, warnings };
+	return { result, ...response, gets, warnings, errors };
 }
 
 const genuine = (overrides: Partial<PiApiTask> = {}, timestamp: unknown = 1795000000) => ({
@@ -187,10 +194,20 @@ describe('a genuine call', () => {
 			}),
 		);
 		expect(json).toMatchObject({
+			success: false,
 			event: 'failed',
 			dedupeKey: `${TASK_ID}:failed`,
-			error: { message: 'no audio' },
+			error: `DiffRhythm task ${TASK_ID} failed: no audio`,
+			piapiError: { code: 10000, message: 'no audio' },
 		});
+	});
+
+	it('marks a completed song with success true and keeps PiAPI’s error object as piapiError, not error', async () => {
+		const task = piApiTask({ error: { code: 0, message: '', raw_message: '' } });
+		const json = emitted(await call({ body: genuine(), piApi: { [TASK_ID]: task } }));
+		expect(json.success).toBe(true);
+		expect(json).not.toHaveProperty('error');
+		expect(json.piapiError).toEqual({ code: 0, message: '', raw_message: '' });
 	});
 
 	it.each([['COMPLETED'], ['Completed'], [' completed '], ['success']])(
@@ -451,13 +468,26 @@ describe('Confirm With PiAPI', () => {
 		expectAcknowledgedOnly(await call({ body: genuine(), piApi: { [TASK_ID]: 400 } }));
 	});
 
-	it('drops a call claiming completed while PiAPI reports processing', async () => {
+	it('answers 503 to a call claiming completed while PiAPI reports processing, so PiAPI delivers it again', async () => {
 		const outcome = await call({
 			body: genuine(),
 			piApi: { [TASK_ID]: piApiTask({ status: 'processing', output: null }) },
 		});
+		expectRefused(outcome, 503);
+		expect(outcome.headers['retry-after']).toBe('3');
+		expect(outcome.answer).toEqual({
+			message: `PiAPI does not report task ${TASK_ID} as finished yet; please deliver this call again`,
+		});
+		expect(outcome.gets).toEqual([`/api/v1/task/${TASK_ID}`]);
+	});
+
+	it('drops a call claiming completed while PiAPI reports failed', async () => {
+		const outcome = await call({
+			body: genuine(),
+			piApi: { [TASK_ID]: piApiTask({ status: 'failed', output: null }) },
+		});
 		expectAcknowledgedOnly(outcome);
-		expect(outcome.warnings.join('\n')).toMatch(/PiAPI reports the task as "processing"/);
+		expect(outcome.warnings.join('\n')).toMatch(/PiAPI reports the task as "failed"/);
 	});
 
 	it('drops a call whose task PiAPI reports for another model', async () => {
@@ -497,14 +527,15 @@ describe('Confirm With PiAPI', () => {
 	it('with On Unconfirmed set to error item, emits the error, the ids and both statuses, never the claimed task', async () => {
 		const outcome = await call({
 			body: genuine({ output: { audio_url: 'https://evil.test/x.mp3' } }, 77),
-			piApi: { [TASK_ID]: piApiTask({ status: 'Processing', output: null }) },
+			piApi: { [TASK_ID]: piApiTask({ status: 'Failed', output: null }) },
 			parameters: { options: { onUnconfirmed: 'errorItem' } },
 		});
 		expect(emitted(outcome)).toEqual({
-			error: 'PiAPI does not confirm this call: PiAPI reports the task as "Processing"',
+			success: false,
+			error: 'PiAPI does not confirm this call: PiAPI reports the task as "Failed"',
 			taskId: TASK_ID,
 			claimedStatus: 'completed',
-			confirmedStatus: 'Processing',
+			confirmedStatus: 'Failed',
 			timestamp: 77,
 		});
 	});
@@ -545,5 +576,113 @@ describe('Confirm With PiAPI', () => {
 		expect(json).toMatchObject({ task_id: TASK_ID, event: 'completed', audioUrl: AUDIO_URL });
 		expect(JSON.stringify(json)).not.toContain(SECRET);
 		expect(outcome.gets).toEqual([]);
+	});
+});
+
+describe('a final call PiAPI does not confirm yet', () => {
+	afterEach(() => jest.restoreAllMocks());
+
+	it('is read at most once per few seconds, answered 503 meanwhile, and starts one execution once PiAPI confirms', async () => {
+		const workflowId = 'workflow-early-call';
+		const processing = { [TASK_ID]: piApiTask({ status: 'processing', output: null }) };
+		const start = Date.now();
+		const now = jest.spyOn(Date, 'now').mockReturnValue(start);
+		const first = await call({ body: genuine(), piApi: processing, workflowId });
+		expectRefused(first, 503);
+		expect(first.gets).toHaveLength(1);
+		// 500 repeats in the same second (PiAPI retrying, or anyone with the secret): no GET.
+		for (let i = 0; i < 500; i++) {
+			const repeat = await call({ body: genuine(), piApi: processing, workflowId });
+			expectRefused(repeat, 503);
+			expect(repeat.gets).toEqual([]);
+		}
+		// Later, PiAPI's read says completed: one GET, one execution.
+		now.mockReturnValue(start + 3_500);
+		const later = await call({ body: genuine(), piApi: confirmed, workflowId });
+		expect(emitted(later).task_id).toBe(TASK_ID);
+		expect(later.gets).toHaveLength(1);
+		// And the next repeat is a duplicate: acknowledged, nothing started, no GET.
+		const again = await call({ body: genuine(), piApi: confirmed, workflowId });
+		expectAcknowledgedOnly(again);
+		expect(again.gets).toEqual([]);
+	});
+
+	it('is given up after ten minutes of deliveries PiAPI never confirms: answered 200, nothing started', async () => {
+		const workflowId = 'workflow-never-confirmed';
+		const processing = { [TASK_ID]: piApiTask({ status: 'processing', output: null }) };
+		const start = Date.now();
+		const now = jest.spyOn(Date, 'now').mockReturnValue(start);
+		expectRefused(await call({ body: genuine(), piApi: processing, workflowId }), 503);
+		now.mockReturnValue(start + 300_000);
+		expectRefused(await call({ body: genuine(), piApi: processing, workflowId }), 503);
+		now.mockReturnValue(start + 601_000);
+		const givenUp = await call({ body: genuine(), piApi: processing, workflowId });
+		expectAcknowledgedOnly(givenUp);
+		expect(givenUp.gets).toEqual([]);
+		expect(givenUp.warnings.join('\n')).toMatch(
+			/PiAPI has not reported the task as finished in 601 s/,
+		);
+	});
+});
+
+describe('fields that an expression set to a value no field may have: the call is refused', () => {
+	const cases: Array<[string, IDataObject, RegExp]> = [
+		['Verify Secret = null', { options: { verifySecret: null } }, /Verify Secret: is empty/],
+		['Verify Secret = ""', { options: { verifySecret: '' } }, /Verify Secret: is an empty text/],
+		[
+			'Verify Secret = "false"',
+			{ options: { verifySecret: 'false' } },
+			/Verify Secret: is the text "false"/,
+		],
+		['Verify Secret = 0', { options: { verifySecret: 0 } }, /Verify Secret: is 0/],
+		[
+			'Confirm With PiAPI = null, Verify Secret = null',
+			{ options: { confirmWithPiApi: null, verifySecret: null } },
+			/Verify Secret: is empty/,
+		],
+		[
+			'Confirm With PiAPI = "no"',
+			{ options: { confirmWithPiApi: 'no' } },
+			/Confirm With PiAPI: is the text "no"/,
+		],
+		[
+			'Events = 5',
+			{ events: 5 },
+			/Events: is 5; it must be a list of "completed", "failed", "processing"/,
+		],
+		['Events = ["done"]', { events: ['done'] }, /Events: is a list/],
+		['Model = null', { options: { model: null } }, /Model: is empty/],
+		['On Unconfirmed Call = 7', { options: { onUnconfirmed: 7 } }, /On Unconfirmed Call: is 7/],
+		['Download Audio = "yes"', { downloadAudio: 'yes' }, /Download Audio: is the text "yes"/],
+	];
+
+	it.each(cases)(
+		'%s: 500, no GET, nothing started, an error in the log naming the field',
+		async (_name, parameters, logged) => {
+			// A forged call without the secret about a made-up task, with an injected audio URL.
+			const outcome = await call({
+				body: genuine({ output: { audio_url: 'https://evil.test/x.mp3' } }),
+				headers: {},
+				parameters,
+				piApi: confirmed,
+			});
+			expectRefused(outcome, 500);
+			expect(outcome.answer).toEqual({
+				message:
+					'This webhook is not set up correctly, so the call was refused; the n8n log says why',
+			});
+			expect(outcome.gets).toEqual([]);
+			expect(outcome.errors.join('\n')).toMatch(logged);
+		},
+	);
+
+	it('reads a real false as off', async () => {
+		const outcome = await call({
+			body: genuine(),
+			headers: {},
+			parameters: { options: { verifySecret: false } },
+			piApi: confirmed,
+		});
+		expect(emitted(outcome).task_id).toBe(TASK_ID);
 	});
 });

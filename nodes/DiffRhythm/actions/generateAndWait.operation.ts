@@ -7,10 +7,16 @@ import {
 	maxAudioSizeOption,
 	type OutputOptions,
 } from '../../shared/parameters/descriptions';
-import { asNodeError, attachTask, taskFailedError } from '../../shared/transport/errors';
+import {
+	asNodeError,
+	attachTask,
+	inputError,
+	taskFailedError,
+} from '../../shared/transport/errors';
 import type { PiApiTask } from '../../shared/model/piapi';
 import {
 	choiceOption,
+	describeValue,
 	numberOption,
 	optionOf,
 	type NumberRule,
@@ -131,45 +137,74 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
-/**
- * Generate and Wait's options, checked before anything is paid for. They apply to the whole wait,
- * so they are read for the first item. A value no expression should give (NaN, text, 1e13)
- * stops the node here with the option's name: unchecked, a NaN deadline made the poll loop spin.
- */
-export function readWaitOptions(this: IExecuteFunctions): WaitOptions {
+/** The wait options' names as the editor shows them. */
+const LABELS: Record<Exclude<keyof WaitOptions, 'answerOpenTasks'>, string> = {
+	mode: 'Wait Mode',
+	maxWaitSeconds: 'Max Wait (Seconds)',
+	pollIntervalSeconds: 'Poll Interval (Seconds)',
+	concurrency: 'Concurrency',
+};
+
+/** The wait options as one item's expressions give them, each checked. */
+function readWaitOptionsOf(this: IExecuteFunctions, itemIndex: number): WaitOptions {
 	const node = this.getNode();
-	const options = this.getNodeParameter('options', 0, {});
+	const options = this.getNodeParameter('options', itemIndex, {});
 	return {
 		mode: choiceOption<WaitMode>(
 			node,
-			'Wait Mode',
+			LABELS.mode,
 			optionOf(options, 'waitMode'),
 			['poll', 'suspend'],
 			'poll',
-			0,
+			itemIndex,
 		),
 		maxWaitSeconds: numberOption(
 			node,
-			'Max Wait (Seconds)',
+			LABELS.maxWaitSeconds,
 			optionOf(options, 'maxWaitSeconds'),
 			RULES.maxWaitSeconds,
-			0,
+			itemIndex,
 		),
 		pollIntervalSeconds: numberOption(
 			node,
-			'Poll Interval (Seconds)',
+			LABELS.pollIntervalSeconds,
 			optionOf(options, 'pollIntervalSeconds'),
 			RULES.pollIntervalSeconds,
-			0,
+			itemIndex,
 		),
 		concurrency: numberOption(
 			node,
-			'Concurrency',
+			LABELS.concurrency,
 			optionOf(options, 'concurrency'),
 			RULES.concurrency,
-			0,
+			itemIndex,
 		),
 	};
+}
+
+/**
+ * Generate and Wait's options, checked for every item before anything is paid for. They apply to
+ * the whole wait, so every item must give the same values: an expression that gives another value
+ * (or a value no option may have: NaN, text, 1e13) for any item stops the node here with the
+ * option's name and the item. Unchecked, a NaN deadline once made the poll loop spin.
+ */
+export function readWaitOptions(this: IExecuteFunctions, itemIndexes: number[]): WaitOptions {
+	const [first = 0, ...others] = itemIndexes;
+	const options = readWaitOptionsOf.call(this, first);
+	for (const itemIndex of others) {
+		const own = readWaitOptionsOf.call(this, itemIndex);
+		for (const key of Object.keys(LABELS) as Array<keyof typeof LABELS>) {
+			if (own[key] === options[key]) continue;
+			throw inputError(
+				this.getNode(),
+				LABELS[key],
+				`is ${describeValue(own[key])} for item ${itemIndex} but ${describeValue(options[key])} for item ${first}; ` +
+					'it applies to the whole wait, so it must be the same for every item',
+				itemIndex,
+			);
+		}
+	}
+	return options;
 }
 
 /**
@@ -180,10 +215,11 @@ async function waitKeepingTasks(
 	this: IExecuteFunctions,
 	created: Array<Step<PiApiTask>>,
 	options: WaitOptions,
+	outputs: ReadonlyMap<number, OutputOptions>,
 	timings: LyricsTimings,
 ): Promise<WaitResult> {
 	try {
-		return await strategyFor(options.mode).wait.call(this, created, options, timings);
+		return await strategyFor(options.mode).wait.call(this, created, options, outputs, timings);
 	} catch (error) {
 		return {
 			settled: created.map((step) =>
@@ -214,7 +250,7 @@ export async function execute(
 	failFast: boolean,
 ): Promise<Array<Step<INodeExecutionData>>> {
 	const startedAt = Date.now();
-	const waitOptions = readWaitOptions.call(this);
+	const waitOptions = readWaitOptions.call(this, itemIndexes);
 	refuseSuspendAsTool(this, waitOptions.mode);
 	const asTool = runsAsTool(this);
 	const strategy = strategyFor(waitOptions.mode);
@@ -250,7 +286,7 @@ export async function execute(
 				answerOpenTasks: true,
 			}
 		: waitOptions;
-	const result = await waitKeepingTasks.call(this, created, options, timings);
+	const result = await waitKeepingTasks.call(this, created, options, outputs, timings);
 	if ('suspended' in result) return result.suspended;
 
 	return await mapWithConcurrency(

@@ -106,13 +106,19 @@ export async function execute(
 	}
 	const settled = new Map<number, Step<PiApiTask>>();
 	if (waiting.length > 0) {
-		const result = await strategyFor('poll').wait.call(this, waiting, {
-			mode: 'poll',
-			maxWaitSeconds: Math.max(0, waitSeconds - (Date.now() - startedAt) / 1000),
-			pollIntervalSeconds: 0,
-			concurrency: WAIT_DEFAULTS.concurrency,
-			answerOpenTasks: true,
-		});
+		const result = await strategyFor('poll').wait.call(
+			this,
+			waiting,
+			{
+				mode: 'poll',
+				maxWaitSeconds: Math.max(0, waitSeconds - (Date.now() - startedAt) / 1000),
+				pollIntervalSeconds: 0,
+				concurrency: WAIT_DEFAULTS.concurrency,
+				answerOpenTasks: true,
+			},
+			// Poll settles tasks here; the download fields are applied below, item by item.
+			new Map(),
+		);
 		if ('settled' in result) for (const step of result.settled) settled.set(step.itemIndex, step);
 	}
 	const steps: Array<Step<INodeExecutionData>> = [];

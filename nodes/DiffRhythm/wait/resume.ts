@@ -6,7 +6,7 @@ import type {
 } from 'n8n-workflow';
 
 import { fetchTask } from '../../shared/transport/api';
-import { CREDENTIAL_TYPE, WAIT_DEFAULTS } from '../../shared/utils/constants';
+import { CREDENTIAL_TYPE, WAIT_DEFAULTS, WEBHOOK_CONFIRM } from '../../shared/utils/constants';
 import { asNodeError, taskFailedError } from '../../shared/transport/errors';
 import type { PiApiTask } from '../../shared/model/piapi';
 import { errorItem, webhookTaskItem } from '../../shared/output/items';
@@ -18,11 +18,19 @@ import { statusPhase } from '../../shared/model/task';
 import {
 	acknowledgeCall,
 	cannotConfirm,
+	notConfirmedYet,
 	readWebhookCall,
 	received,
 	refuseCall as refuse,
 } from '../../shared/webhook/answers';
-import { pendingEntries, resumeSecretOf, waitedTaskIds, type PendingEntry } from './suspend';
+import { checkFinalClaim, type ClaimCheck } from '../../shared/webhook/confirm';
+import {
+	pendingEntries,
+	resumeSecretOf,
+	savedOutputOptions,
+	waitedTaskIds,
+	type PendingEntry,
+} from './suspend';
 
 /**
  * Waits this process has resumed lately, keyed by execution and task ids. Two final callbacks
@@ -128,7 +136,9 @@ async function outputFor(
 	if (statusPhase(task.status) === 'failed') {
 		return errorItem(itemIndex, taskFailedError(this.getNode(), task, itemIndex));
 	}
-	const item = await webhookTaskItem.call(this, task, itemIndex);
+	// Each item with its own download fields, saved before the suspend (an execution saved by an
+	// older version has none: the node's fields are read then, for the first item).
+	const item = await webhookTaskItem.call(this, task, itemIndex, savedOutputOptions(entry));
 	// Not on an item that became an error (a failed download): Poll gives that one none either.
 	if (entry.lyricsTiming && typeof item.json.task_id === 'string') {
 		item.json = { ...item.json, lyricsTiming: entry.lyricsTiming };
@@ -141,9 +151,11 @@ async function outputFor(
  * execution's resume URL. Only a call about one of this wait's own tasks counts (they are in the
  * saved input); calls about other tasks (an earlier wait of the same execution, another node's)
  * get 200 and change nothing. Non-terminal statuses keep the execution waiting. A terminal one is
- * confirmed with PiAPI (the body alone is not trusted), then the wait's other tasks are read as far
- * as needed (`readWait`): the execution resumes once, when all of them are done, with one item per
- * input item; PiAPI gets its answer before the songs are downloaded.
+ * confirmed with PiAPI (the body alone is not trusted; one PiAPI does not confirm yet gets 503 so
+ * that PiAPI delivers it again, see confirm.ts), then the wait's other tasks are read as far as
+ * needed (`readWait`): the execution resumes once, when all of them are done, with one item per
+ * input item, each with the download fields saved with it; PiAPI gets its answer before the songs
+ * are downloaded.
  */
 export async function resumeWebhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 	const arrived = ++clock;
@@ -185,16 +197,38 @@ export async function resumeWebhook(this: IWebhookFunctions): Promise<IWebhookRe
 	const tasks = new Map<string, PiApiTask>();
 	let open: string | undefined;
 	try {
-		const confirmed = await readTask.call(this, reader, taskId);
+		// A claim PiAPI does not confirm yet is answered 503 so PiAPI delivers it again; repeats
+		// cost at most one GET per task per WEBHOOK_CONFIRM.minGapMs (see confirm.ts).
+		const remembered = finished.get(keyOf(reader, taskId));
+		const check: ClaimCheck = remembered
+			? { task: remembered }
+			: await checkFinalClaim(
+					`resume:${keyOf(reader, taskId)}`,
+					async () => await readTask.call(this, reader, taskId),
+					hasEnded,
+				);
+		if ('retryAfterSeconds' in check) {
+			this.logger.info(
+				`DiffRhythm: task ${taskId} (${status}): PiAPI reported it unfinished a moment ago; answered 503 so that PiAPI delivers the call again`,
+			);
+			return notConfirmedYet(this, taskId, check.retryAfterSeconds);
+		}
+		if ('givenUp' in check) {
+			this.logger.warn(
+				`DiffRhythm: callbacks have said task ${taskId} is ${status} for ${check.givenUp.seconds} s, but PiAPI does not confirm it; no longer asking PiAPI to deliver again (the wait ends at Max Wait)`,
+			);
+			return received();
+		}
+		const confirmed = check.task;
 		if (!secretsMatch(expected, confirmed.config?.webhook_config?.secret)) {
 			this.logger.warn(`DiffRhythm: task ${taskId} was not created by this execution; ignored`);
 			return refuse(this, 400, `Task ${taskId} does not belong to this execution`);
 		}
 		if (!hasEnded(confirmed)) {
 			this.logger.info(
-				`DiffRhythm: task ${taskId} is ${confirmed.status} at PiAPI (the callback said ${status}); still waiting for the song`,
+				`DiffRhythm: task ${taskId} is ${confirmed.status} at PiAPI (the callback said ${status}); answered 503 so that PiAPI delivers the call again`,
 			);
-			return received();
+			return notConfirmedYet(this, taskId, Math.ceil(WEBHOOK_CONFIRM.minGapMs / 1000));
 		}
 		tasks.set(taskId, confirmed);
 		({ open } = await readWait.call(this, reader, waited, tasks));

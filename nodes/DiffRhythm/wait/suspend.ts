@@ -7,6 +7,7 @@ import type {
 } from 'n8n-workflow';
 
 import { CREDENTIAL_TYPE, SUSPEND_SAFE_BATCH } from '../../shared/utils/constants';
+import type { OutputOptions } from '../../shared/parameters/descriptions';
 import { errorItem } from '../../shared/output/items';
 import { derivedSecret } from '../../shared/utils/secret';
 import { isTaskId, outputStatus, statusPhase } from '../../shared/model/task';
@@ -32,6 +33,29 @@ export interface PendingEntry extends IDataObject {
 	description?: string;
 	/** How the node timed the item's plain lyrics: the resumed item's `lyricsTiming`, as in Poll. */
 	lyricsTiming?: IDataObject;
+	/**
+	 * The item's download fields as checked before its task was paid for. The resume webhook
+	 * cannot read them per item (n8n evaluates a webhook's parameters for the first item only), so
+	 * each item carries its own: the resumed items are then exactly what Poll gives.
+	 */
+	output?: IDataObject;
+}
+
+/** The download fields an entry carries, if they are all there and of the right types. */
+export function savedOutputOptions(entry: PendingEntry): OutputOptions | undefined {
+	const saved = entry.output;
+	if (!saved || typeof saved !== 'object') return undefined;
+	const { downloadAudio, binaryPropertyName, maxAudioBytes } = saved;
+	if (
+		typeof downloadAudio !== 'boolean' ||
+		typeof binaryPropertyName !== 'string' ||
+		binaryPropertyName === '' ||
+		typeof maxAudioBytes !== 'number' ||
+		!(maxAudioBytes > 0)
+	) {
+		return undefined;
+	}
+	return { downloadAudio, binaryPropertyName, maxAudioBytes };
 }
 
 /**
@@ -103,7 +127,7 @@ export const suspendStrategy: WaitStrategy = {
 		return { endpoint, secret: await resumeSecret.call(this) };
 	},
 
-	async wait(this: IExecuteFunctions, created, options, timings) {
+	async wait(this: IExecuteFunctions, created, options, outputs, timings) {
 		const tasks = created.filter((step) => !isError(step));
 		const failed = created.some(isError);
 		// Nothing to wait for; or an item failed and the node is to stop (the router names every
@@ -119,24 +143,32 @@ export const suspendStrategy: WaitStrategy = {
 		const items: INodeExecutionData[] = this.getInputData().map((item, index) => {
 			const step = byItem.get(index);
 			let entry: PendingEntry = {};
+			// What the item says if Max Wait runs out: n8n then passes these items on without running
+			// the node (see README, Suspend), so they must already read as failures with the task id.
+			let ending: IDataObject = {};
 			if (step && isError(step)) {
 				entry = errorItem(index, step.error).json as PendingEntry;
+				ending = { success: false, error: entry.error, taskId: entry.taskId };
 			} else if (step) {
 				const task = step.value;
+				const saved = outputs.get(index);
 				entry = {
 					taskId: task.task_id,
 					status: outputStatus(task.status),
 					waitTill: waitTill.toISOString(),
 					message:
-						`PiAPI did not call back for DiffRhythm task ${task.task_id} within ${options.maxWaitSeconds} s. ` +
-						'The task may still finish: use Get Task with this task id.',
+						`Max Wait (${options.maxWaitSeconds} s) ran out before every song of this wait was confirmed, so n8n passed this item on without its song. ` +
+						`DiffRhythm task ${task.task_id} was ${outputStatus(task.status)} when the execution was suspended and may have finished since: ` +
+						'use Get Task with this task id to fetch it.',
+					...(saved ? { output: { ...saved } } : {}),
 				};
 				const timing = timings?.get(index);
 				if (timing) entry.lyricsTiming = timing;
+				ending = { success: false, error: entry.message, taskId: task.task_id };
 			}
 			return {
 				...item,
-				json: { ...item.json, [PENDING_FIELD]: entry },
+				json: { ...item.json, ...(step ? ending : {}), [PENDING_FIELD]: entry },
 				pairedItem: { item: index },
 			};
 		});

@@ -2,6 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import type { PiApiTask, WebhookConfig } from '../../shared/model/piapi';
 import type { LyricsTiming } from '../lyrics/timing';
+import type { OutputOptions } from '../../shared/parameters/descriptions';
 import type { Step } from '../../shared/model/step';
 
 export type WaitMode = 'poll' | 'suspend';
@@ -48,6 +49,8 @@ export interface WaitStrategy {
 	 * Waits for the created tasks. Steps that already failed pass through unchanged; a settled
 	 * result has one step per item: the task in a terminal status, or an error carrying its task id.
 	 * It may throw; the caller then puts every created task's id into the error of its item.
+	 * `outputs` holds each item's download fields, checked before anything was paid for: a
+	 * strategy that finishes in another run (suspend) keeps them with the item.
 	 * `timings` is how the node timed each item's plain lyrics: the caller adds it to settled
 	 * items; a mode that parks the execution keeps it for the items it resumes with.
 	 */
@@ -55,6 +58,7 @@ export interface WaitStrategy {
 		this: IExecuteFunctions,
 		created: Array<Step<PiApiTask>>,
 		options: WaitOptions,
+		outputs: ReadonlyMap<number, OutputOptions>,
 		timings?: Map<number, LyricsTiming>,
 	): Promise<WaitResult>;
 }

@@ -114,6 +114,10 @@ const ZERO_TIME = /^0001-01-01T00:00:00(\.0+)?(Z|[+-]00:00)$/;
  * The task as users should see it: PiAPI echoes the webhook secret in every read, so it is
  * removed; Go zero times become null; `status` has the package's one spelling (`outputStatus`)
  * with PiAPI's own kept as `piapiStatus`; `audioUrl` is added for convenience.
+ *
+ * `success` is the one signal an IF tests: false for a failed or cancelled task, as on every error
+ * item. PiAPI's own `error` object (present in every task, `{code: 0, message: ""}` when all is
+ * well) is kept as `piapiError`, so that `error` is only ever a text, and only on failures.
  */
 export function toOutputJson(task: PiApiTask): IDataObject {
 	const json = JSON.parse(JSON.stringify(task)) as PiApiTask;
@@ -126,11 +130,20 @@ export function toOutputJson(task: PiApiTask): IDataObject {
 		}
 	}
 	const audioUrl = audioUrlOf(task);
+	const { error: piapiError, ...rest } = json;
+	const failed = statusPhase(task.status) === 'failed';
 	return {
-		...json,
+		success: !failed,
+		...(failed
+			? {
+					error: `DiffRhythm task ${String(task.task_id)} ${outputStatus(task.status)}: ${taskErrorMessage(task)}`,
+				}
+			: {}),
+		...rest,
 		status: outputStatus(task.status),
 		piapiStatus: task.status ?? null,
 		audioUrl: audioUrl ?? null,
+		piapiError: piapiError ?? null,
 	};
 }
 

@@ -73,7 +73,7 @@ export function errorItem(
 	error: NodeApiError | NodeOperationError,
 ): INodeExecutionData {
 	const { taskId, status } = taskFieldsOf(error);
-	const json: IDataObject = { error: error.message };
+	const json: IDataObject = { success: false, error: error.message };
 	if (error.description) json.description = error.description;
 	if ('httpCode' in error && error.httpCode) json.statusCode = Number(error.httpCode);
 	if (taskId) json.taskId = taskId;
@@ -83,23 +83,26 @@ export function errorItem(
 
 /**
  * The item a webhook (the trigger, or a resumed Generate and Wait) emits for a confirmed task,
- * with the node's Download Audio fields. The call is already accepted, so nothing here may fail
- * it: a bad option or a failed download gives an item with the error and the task id instead, to
- * be fetched again with Get Task.
+ * with the item's download fields as checked before (`options`), or else the node's as they read
+ * now. The call is already accepted, so nothing here may fail it: a bad option or a failed
+ * download gives an item with the error and the task id instead, to be fetched again with Get Task.
  */
 export async function webhookTaskItem(
 	this: IWebhookFunctions,
 	task: PiApiTask,
 	itemIndex = 0,
+	options?: OutputOptions,
 ): Promise<INodeExecutionData> {
 	try {
-		const options = readOutputOptions(
-			this.getNode(),
-			(name, fallback) => this.getNodeParameter(name, fallback),
-			itemIndex,
-			true,
-		);
-		return await taskToItem.call(this, task, itemIndex, options);
+		const output =
+			options ??
+			readOutputOptions(
+				this.getNode(),
+				(name, fallback) => this.getNodeParameter(name, fallback),
+				itemIndex,
+				true,
+			);
+		return await taskToItem.call(this, task, itemIndex, output);
 	} catch (error) {
 		return errorItem(
 			itemIndex,

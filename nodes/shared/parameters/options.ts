@@ -141,17 +141,36 @@ export function nameOption(
 }
 
 /**
- * Several of a fixed set of values (a multi-options field): a list of known values, or one value
- * on its own (an expression may give a text). An empty list means none chosen.
+ * A security toggle (Verify Secret, Confirm With PiAPI): not added, it is on; only a real boolean
+ * is read. Anything else, including `null`, an empty text (a variable that is missing) and the
+ * text "false", is an error: a guard must never be switched off by an expression that went wrong,
+ * and guessing "on" silently would hide the mistake, so the caller refuses the call and logs it.
+ */
+export function securityToggle(node: INode, label: string, value: unknown, itemIndex = 0): boolean {
+	if (value === NOT_SET) return true;
+	if (typeof value === 'boolean') return value;
+	throw inputError(
+		node,
+		label,
+		`is ${describeValue(value)}; this security option must be the boolean true or false (a text is not read, so that a guard cannot be switched off by mistake)`,
+		itemIndex,
+	);
+}
+
+/**
+ * Several of a fixed set of values (a multi-options field that an expression may have set): a list
+ * of known values, or one value on its own (an expression may give a text). `NOT_SET` takes the
+ * fallback (none chosen, unless given); anything else is an error.
  */
 export function choicesOption<T extends string>(
 	node: INode,
 	label: string,
 	value: unknown,
 	choices: readonly T[],
-	itemIndex: number,
+	itemIndex = 0,
+	fallback: readonly T[] = [],
 ): T[] {
-	if (value === NOT_SET) return [];
+	if (value === NOT_SET) return [...fallback];
 	const list = typeof value === 'string' ? [value] : value;
 	if (
 		Array.isArray(list) &&

@@ -147,3 +147,18 @@ export const TOOL = {
 	minRecheckSeconds: 5,
 	maxRecheckSeconds: 300,
 } as const;
+
+/**
+ * A final callback (completed, failed) that PiAPI's own read does not confirm yet is answered 503,
+ * so PiAPI delivers it again (nodes/shared/webhook/confirm.ts). Bounds of that: at most one read
+ * of a task per `minGapMs` for such claims (repeats in between are answered 503 without a read),
+ * and after `giveUpMs` of claims PiAPI never confirmed, the call is answered as unconfirmed (2xx),
+ * so PiAPI stops delivering it.
+ */
+export const WEBHOOK_CONFIRM = {
+	minGapMs: 3_000,
+	giveUpMs: 600_000,
+	/** How long a task's unconfirmed claims are remembered (longer than `giveUpMs`). */
+	rememberMs: 1_800_000,
+	maxEntries: 10_000,
+} as const;

@@ -13,6 +13,7 @@
  * | `poll.renderHistory` | DiffRhythm/wait/schedule.ts      | how long recent renders took               |
  * | `download.webhookDeadlines` | shared/output/download.ts | each webhook call's download deadline, while the call lives (weak) |
  * | `tool.songRequests`  | DiffRhythm/repeats.ts            | song requests tools sent (30 min, 500)     |
+ * | `webhook.unconfirmed`| shared/webhook/confirm.ts        | final calls PiAPI did not confirm (30 min) |
  */
 interface ProcessMemory {
 	clear(): void;

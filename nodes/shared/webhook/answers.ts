@@ -88,11 +88,44 @@ export function readWebhookCall(context: IWebhookFunctions): WebhookClaim | { pr
 /** Answers the call with an error status itself and starts (or resumes) nothing. */
 export function refuseCall(
 	context: IWebhookFunctions,
-	status: 400 | 401 | 503,
+	status: 400 | 401 | 500 | 503,
 	message: string,
+	retryAfterSeconds?: number,
 ): { noWebhookResponse: true } {
-	context.getResponseObject().status(status).json({ message });
+	const response = context.getResponseObject();
+	if (retryAfterSeconds !== undefined) response.setHeader('retry-after', String(retryAfterSeconds));
+	response.status(status).json({ message });
 	return { noWebhookResponse: true };
+}
+
+/**
+ * A final call (completed, failed) that PiAPI's own read does not confirm yet: 503, so PiAPI
+ * delivers it again, and nothing starts or resumes. See confirm.ts for the bounds.
+ */
+export function notConfirmedYet(
+	context: IWebhookFunctions,
+	taskId: string,
+	retryAfterSeconds: number,
+) {
+	return refuseCall(
+		context,
+		503,
+		`PiAPI does not report task ${taskId} as finished yet; please deliver this call again`,
+		retryAfterSeconds,
+	);
+}
+
+/**
+ * The node's own fields cannot be read (an expression gave a value no field may have): 500, so
+ * PiAPI delivers the call again (it may arrive once the node is fixed), and nothing runs with a
+ * guard switched off. The caller is not told which field: that is for the n8n log.
+ */
+export function refuseMisconfigured(context: IWebhookFunctions) {
+	return refuseCall(
+		context,
+		500,
+		'This webhook is not set up correctly, so the call was refused; the n8n log says why',
+	);
 }
 
 /**

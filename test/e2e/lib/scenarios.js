@@ -242,6 +242,8 @@ async function runVersion(version, { tarball, check: record, keep, log }) {
 		wf.PATHS.suspend,
 		wf.PATHS.loop,
 		wf.PATHS.batch,
+		wf.PATHS.recipe,
+		wf.PATHS.recovery,
 		chatPath(),
 		...(hasTrigger ? [wf.TRIGGER_PATH, wf.RECEIVER_PATH, wf.RECOVER_TRIGGER_PATH, wf.PATHS.recover] : []),
 	];
@@ -431,6 +433,8 @@ async function runVersion(version, { tarball, check: record, keep, log }) {
 			await n8n.publish(wf.IDS.suspend);
 			await n8n.publish(wf.IDS.loop);
 			await n8n.publish(wf.IDS.batch);
+			await n8n.publish(wf.IDS.recipe);
+			await n8n.publish(wf.IDS.recovery);
 			if (hasTrigger) await n8n.publish(wf.IDS.receiver);
 			if (hasTrigger) await n8n.publish(wf.IDS.recover);
 			await n8n.publish(wf.IDS.exampleAgent);
@@ -809,6 +813,87 @@ async function runVersion(version, { tarball, check: record, keep, log }) {
 			assert(!again || nodeOutput(second.execution, 'Save the Song').length === 0, 'a song was saved twice');
 			assertEqual(second.downloads, 0, 'downloads in the second recovery run');
 			return `callback saved ${delivered}; recovery run listed ${listed.length} songs in ${first.history.length} history requests, ${first.taskReads} task read, ${first.downloads} download: recovered ${dropped} (${song.bytes} bytes, sha256 equal); second run: 0 saved, 0 downloads`;
+		});
+
+		// 16. The README's IF-on-success recipe, behind Suspend with per-item download fields.
+		await check(name('16. Suspend, per-item download fields and the README\'s IF on success: songs in their own fields, the failed song on the false branch'), async () => {
+			needServer();
+			await sim.reset();
+			await sim.behaviour({ byStylePrompt: { [wf.STYLES.recipeFails]: { outcome: 'failed' } } });
+			try {
+				const before = await n8n.executions.executions(wf.IDS.recipe);
+				const songs = [
+					{ field: 'first', download: true, style: 'e2e recipe one' },
+					{ field: 'second', download: true, style: 'e2e recipe two' },
+					{ field: 'third', download: false, style: 'e2e recipe three' },
+					{ field: 'fourth', download: true, style: wf.STYLES.recipeFails },
+				];
+				const res = await request(`${n8n.baseUrl}/webhook/${wf.PATHS.recipe}`, { method: 'POST', body: { songs } });
+				assertEqual(res.status, 200, `POST /webhook/${wf.PATHS.recipe} (${res.text.slice(0, 200)})`);
+				const execution = await waitForFinishedExecution(n8n, wf.IDS.recipe, before, 60000);
+				assertEqual(execution.status, 'success', `execution status${executionError(execution)}`);
+				const tasks = await sim.tasks();
+				assertEqual(tasks.length, 4, 'tasks created in the simulator');
+				const out = nodeOutput(execution, 'DiffRhythm');
+				const fields = out.map((item) => Object.keys(item.binary || {}).join('+') || '-').join(',');
+				assertEqual(fields, 'first,second,-,-', 'binary fields of the resumed items (Poll gives first, second, none, none)');
+				assertEqual(out.map((item) => String(item.json.success)).join(','), 'true,true,true,false', 'success of the resumed items');
+				for (const [index, name] of [[0, 'first'], [1, 'second']]) {
+					await assertSong(n8n, sim, out[index], out[index].json.task_id, name);
+				}
+				assertEqual(typeof out[0].json.error, 'undefined', 'a song has no error field');
+				assertEqual(typeof out[3].json.error, 'string', 'the failed song has error as a text');
+				const kept = nodeOutput(execution, 'Song');
+				const looked = nodeOutput(execution, 'Needs a Look');
+				assertEqual(kept.length, 3, 'items on the IF\'s true branch');
+				assertEqual(looked.length, 1, 'items on the IF\'s false branch');
+				assertEqual(looked[0].json.taskId, out[3].json.taskId, 'the failed song on the false branch, with its task id');
+				return `execution ${execution.id}: fields ${fields}; IF true ${kept.length}, false ${looked.length} (${String(looked[0].json.error).slice(0, 80)})`;
+			} finally {
+				await sim.behaviour({});
+			}
+		});
+
+		// 17. Max Wait ends a Suspend: n8n passes the saved items on; the README's Get Task recovery.
+		await check(name('17. Max Wait ends a Suspend with one song done: every item a failure with its task id; Get Task on the IF\'s false branch recovers the song'), async () => {
+			needServer();
+			await sim.reset();
+			await sim.behaviour({ byStylePrompt: { [wf.STYLES.recoveryStuck]: { outcome: 'stuck' } } });
+			try {
+				const before = await n8n.executions.executions(wf.IDS.recovery);
+				const songs = [{ style: 'e2e recovery done' }, { style: wf.STYLES.recoveryStuck }];
+				const res = await request(`${n8n.baseUrl}/webhook/${wf.PATHS.recovery}`, { method: 'POST', body: { songs } });
+				assertEqual(res.status, 200, `POST /webhook/${wf.PATHS.recovery} (${res.text.slice(0, 200)})`);
+				// n8n's wait tracker looks for due executions once a minute.
+				const finished = await waitForFinishedExecution(n8n, wf.IDS.recovery, before, 150000);
+				assertEqual(finished.status, 'success', `execution status${executionError(finished)}`);
+				// 1.123 may report the status with the run data of the parked state for a moment.
+				const execution = await waitFor(
+					`the run of "Get Task" in execution ${finished.id}`,
+					async () => {
+						const read = await n8n.executions.execution(finished.id);
+						return read && read.data && read.data.resultData.runData['Get Task'] ? read : null;
+					},
+					{ timeoutMs: 15000, intervalMs: 200 },
+				);
+				const tasks = await sim.tasks();
+				assertEqual(tasks.length, 2, 'tasks created in the simulator');
+				const finals = (await sim.deliveries()).filter((d) => d.kind === 'final');
+				assertEqual(finals.map((d) => d.statusCode).join(','), '200', 'the done song\'s final callback, answered');
+				// Tasks are created side by side, so the simulator's order need not be the items'.
+				const ids = songs.map((song) => tasks.find((t) => t.input.style_prompt === song.style).task_id);
+				const out = nodeOutput(execution, 'DiffRhythm');
+				assertEqual(out.map((item) => String(item.json.success)).join(','), 'false,false', 'success of the timed-out items');
+				assertEqual(out.map((item) => item.json.taskId).join(','), ids.join(','), 'task ids of the timed-out items');
+				assert(out.every((item) => /may have finished since: use Get Task/.test(String(item.json.error))), `error of a timed-out item: ${out[0].json.error}`);
+				const recovered = nodeOutput(execution, 'Get Task');
+				assertEqual(recovered.map((item) => item.json.status).join(','), 'completed,processing', 'statuses Get Task found');
+				await assertSong(n8n, sim, recovered[0], ids[0]);
+				assertEqual((await sim.requests()).filter((r) => r.method === 'POST').length, 2, 'POST requests (nothing paid twice)');
+				return `execution ${execution.id}: timed out with 2 failures, Get Task recovered ${recovered[0].json.task_id}`;
+			} finally {
+				await sim.behaviour({});
+			}
 		});
 
 		// 7. One execution per delivery, and the README's Remove Duplicates recipe behind it.

@@ -43,6 +43,8 @@ const IDS = {
 	exampleAgent: 'e2eWfExAgent0001',
 	recover: 'e2eWfRecover0001',
 	mcp: 'e2eWfExMcpSrv001',
+	recipe: 'e2eWfIfSuccess01',
+	recovery: 'e2eWfMaxWaitGet1',
 };
 
 /** The example workflows the suite runs, by id. */
@@ -59,6 +61,8 @@ const PATHS = {
 	batch: 'e2e-batch-suspend',
 	/** Stands in for the recovery example's Schedule Trigger. */
 	recover: 'e2e-recover-songs',
+	recipe: 'e2e-if-success',
+	recovery: 'e2e-max-wait-recovery',
 };
 
 const TRIGGER_WEBHOOK_ID = '5e2d1c0a-7f3b-4c2e-9a1d-0e2e00000001';
@@ -79,6 +83,10 @@ const STYLES = {
 	suspend: 'e2e suspend pop',
 	loop: 'e2e loop pop',
 	batch: 'e2e batch pop',
+	/** The recipe scenario's song that fails (the simulator is told so). */
+	recipeFails: 'e2e recipe fails',
+	/** The recovery scenario's song that never finishes. */
+	recoveryStuck: 'e2e recovery stuck',
 };
 
 const credentialRef = () => ({ piApiApi: { id: CREDENTIAL.id, name: CREDENTIAL.name } });
@@ -329,6 +337,10 @@ function workflows({ triggerUrl, examplesDir }) {
 				options: { waitMode: 'suspend', maxWaitSeconds: 600 },
 			}),
 		]),
+		// 15: the README's IF-on-success recipe behind Suspend with per-item download fields.
+		recipeWorkflow(),
+		// 16: Max Wait ends a Suspend; the README's recovery with Get Task on the IF's false branch.
+		recoveryWorkflow(),
 		// 3: Webhook -> Generate and Wait in suspend mode (resumed by PiAPI's webhook).
 		workflow(IDS.suspend, 'E2E: generate and wait (suspend)', [
 			webhookNode('d0000000-0000-4000-8000-000000000001', 'Webhook', PATHS.suspend, '5e2d1c0a-7f3b-4c2e-9a1d-0e2e00000003'),
@@ -343,6 +355,109 @@ function workflows({ triggerUrl, examplesDir }) {
 			}),
 		]),
 	];
+}
+
+/**
+ * Webhook -> Split Out -> Generate and Wait (Suspend, On Error: continue) whose Download Audio, Put
+ * Output File in Field and Style Prompt come from each item -> If `success` is true -> Song | Needs
+ * a Look: the README's recipe, and each item's own download fields across a suspension.
+ */
+function recipeWorkflow() {
+	const nodes = [
+		webhookNode('e2000000-0000-4000-8000-000000000001', 'Webhook', PATHS.recipe, '5e2d1c0a-7f3b-4c2e-9a1d-0e2e00000007'),
+		splitSongs('e2000000-0000-4000-8000-000000000002'),
+		{
+			...diffRhythmNode('e2000000-0000-4000-8000-000000000003', {
+				operation: 'generateAndWait',
+				taskType: 'txt2audio-base',
+				lyrics: LYRICS,
+				stylePrompt: '={{ $json.style }}',
+				downloadAudio: '={{ $json.download }}',
+				binaryPropertyName: '={{ $json.field }}',
+				options: { waitMode: 'suspend', maxWaitSeconds: 600 },
+			}),
+			onError: 'continueRegularOutput',
+		},
+		successIf('e2000000-0000-4000-8000-000000000004'),
+		{ id: 'e2000000-0000-4000-8000-000000000005', name: 'Song', type: 'n8n-nodes-base.noOp', typeVersion: 1, parameters: {} },
+		{ id: 'e2000000-0000-4000-8000-000000000006', name: 'Needs a Look', type: 'n8n-nodes-base.noOp', typeVersion: 1, parameters: {} },
+	];
+	const to = (node) => [{ node, type: 'main', index: 0 }];
+	return {
+		...workflow(IDS.recipe, 'E2E: suspend, per-item download fields, IF on success', nodes),
+		connections: {
+			Webhook: { main: [to('Songs')] },
+			Songs: { main: [to('DiffRhythm')] },
+			DiffRhythm: { main: [to('Success?')] },
+			'Success?': { main: [to('Song'), to('Needs a Look')] },
+		},
+	};
+}
+
+/** An If node that sends items with `success` true to its first output, the others to its second. */
+function successIf(id) {
+	return {
+		id,
+		name: 'Success?',
+		type: 'n8n-nodes-base.if',
+		typeVersion: 2.2,
+		parameters: {
+			conditions: {
+				options: { caseSensitive: true, leftValue: '', typeValidation: 'strict', version: 2 },
+				conditions: [
+					{
+						id: `${id.slice(0, -2)}c1`,
+						leftValue: '={{ $json.success }}',
+						rightValue: '',
+						operator: { type: 'boolean', operation: 'true', singleValue: true },
+					},
+				],
+				combinator: 'and',
+			},
+			options: {},
+		},
+	};
+}
+
+/**
+ * Webhook -> Split Out -> Generate and Wait (Suspend, Max Wait 5 s) -> If `success` is true ->
+ * Song | Get Task `{{ $json.taskId }}` with Download Audio: Max Wait's items and their recovery.
+ */
+function recoveryWorkflow() {
+	const nodes = [
+		webhookNode('e3000000-0000-4000-8000-000000000001', 'Webhook', PATHS.recovery, '5e2d1c0a-7f3b-4c2e-9a1d-0e2e00000008'),
+		splitSongs('e3000000-0000-4000-8000-000000000002'),
+		diffRhythmNode('e3000000-0000-4000-8000-000000000003', {
+			operation: 'generateAndWait',
+			taskType: 'txt2audio-base',
+			lyrics: LYRICS,
+			stylePrompt: '={{ $json.style }}',
+			downloadAudio: true,
+			binaryPropertyName: 'data',
+			options: { waitMode: 'suspend', maxWaitSeconds: 5 },
+		}),
+		successIf('e3000000-0000-4000-8000-000000000004'),
+		{ id: 'e3000000-0000-4000-8000-000000000005', name: 'Song', type: 'n8n-nodes-base.noOp', typeVersion: 1, parameters: {} },
+		{
+			...diffRhythmNode('e3000000-0000-4000-8000-000000000006', {
+				operation: 'getTask',
+				taskId: '={{ $json.taskId }}',
+				downloadAudio: true,
+				binaryPropertyName: 'data',
+			}),
+			name: 'Get Task',
+		},
+	];
+	const to = (node) => [{ node, type: 'main', index: 0 }];
+	return {
+		...workflow(IDS.recovery, 'E2E: Max Wait ends a suspend, recovery with Get Task', nodes),
+		connections: {
+			Webhook: { main: [to('Songs')] },
+			Songs: { main: [to('DiffRhythm')] },
+			DiffRhythm: { main: [to('Success?')] },
+			'Success?': { main: [to('Song'), to('Get Task')] },
+		},
+	};
 }
 
 /** One item per entry of the webhook body's `songs` list. */
