@@ -7,7 +7,15 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { diffRhythmWorkflow, runWorkflow, startN8nServer } from '../harness';
 import { flacBuffer, m4aBuffer, mp3Buffer, oggBuffer, type FakeAudioName } from '../simulator';
-import { credentialsFor, GENERATE_AND_WAIT, items, runNode, until, useSimulator } from './helpers';
+import {
+	credentialsFor,
+	expectDownloadErrorItem,
+	GENERATE_AND_WAIT,
+	items,
+	runNode,
+	until,
+	useSimulator,
+} from './helpers';
 import { FAKE_AUDIO_PROBLEMS } from '../unit/fakeAudioProblems';
 
 const sim = useSimulator({ pendingMs: 50, renderMs: 300, audioSeconds: 2 });
@@ -56,17 +64,7 @@ describe('a download that only starts like audio is an error naming the task and
 		'Generate and Wait (Poll), %s: an item with the error, the task id and the URL',
 		async (audio, problem) => {
 			sim.addFault({ method: 'GET', path: '/files/', kind: 'fakeAudio', audio });
-			const result = await runNode(sim, GENERATE_AND_WAIT, { continueOnFail: true });
-			const [taskId] = [...sim.tasks.keys()];
-			const [item] = result.output('DiffRhythm')!;
-			expect(item.binary).toBeUndefined();
-			expect(item.json).toMatchObject({
-				error: `Could not download the audio of task ${taskId} (${problem})`,
-				taskId,
-				status: 'completed',
-			});
-			expect(String(item.json.description)).toContain(`Audio URL: ${sim.url}/files/${taskId}.wav`);
-			expect(sim.posts()).toHaveLength(1);
+			await expectDownloadErrorItem(sim, GENERATE_AND_WAIT, problem);
 			expect(downloads()).toHaveLength(1);
 		},
 	);

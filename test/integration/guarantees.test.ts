@@ -16,6 +16,7 @@ import { wavBuffer } from '../simulator';
 import {
 	API_KEY,
 	credentialsFor,
+	expectDownloadErrorItem,
 	expectNoSecrets,
 	GENERATE_AND_WAIT,
 	items,
@@ -411,17 +412,7 @@ describe('a download is a song or an error', () => {
 			headers: { 'content-type': type },
 			rawBody: body,
 		});
-		const result = await runNode(sim, GENERATE_AND_WAIT, { continueOnFail: true });
-		const [taskId] = [...sim.tasks.keys()];
-		const [item] = result.output('DiffRhythm')!;
-		expect(item.binary).toBeUndefined();
-		expect(item.json).toMatchObject({
-			error: `Could not download the audio of task ${taskId} (${problem})`,
-			taskId,
-			status: 'completed',
-		});
-		expect(String(item.json.description)).toContain(`Audio URL: ${sim.url}/files/${taskId}.wav`);
-		expect(sim.posts()).toHaveLength(1);
+		await expectDownloadErrorItem(sim, GENERATE_AND_WAIT, problem);
 	});
 
 	it('refuses a song above Max Audio Size, announced or not', async () => {

@@ -103,3 +103,27 @@ export const GENERATE_AND_WAIT = {
 	downloadAudio: true,
 	binaryPropertyName: 'data',
 };
+
+/**
+ * Runs Generate and Wait (Poll, Continue On Fail) whose download the test has made fail, and
+ * checks the one item: no binary, the error naming the task and `problem`, the task id, its
+ * status, the audio URL in the description, and one POST. Returns the task id.
+ */
+export async function expectDownloadErrorItem(
+	sim: Simulator,
+	parameters: IDataObject,
+	problem: string,
+): Promise<string> {
+	const result = await runNode(sim, parameters, { continueOnFail: true });
+	const [taskId] = [...sim.tasks.keys()];
+	const [item] = result.output('DiffRhythm')!;
+	expect(item.binary).toBeUndefined();
+	expect(item.json).toMatchObject({
+		error: `Could not download the audio of task ${taskId} (${problem})`,
+		taskId,
+		status: 'completed',
+	});
+	expect(String(item.json.description)).toContain(`Audio URL: ${sim.url}/files/${taskId}.wav`);
+	expect(sim.posts()).toHaveLength(1);
+	return taskId;
+}
